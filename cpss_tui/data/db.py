@@ -1,0 +1,71 @@
+"""The one engine factory and the two kinds of unit of work (read, write).
+
+Every connection gets its pragmas from `cpss_tui.data.sqlite.install`. Sessions are short: one per unit of
+work, never shared between threads (a Textual thread worker opens its own). `expire_on_commit=False` plus
+plain dataclasses at the edges means no lazy load ever happens after a session is closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, update
+from sqlalchemy.pool import QueuePool
+from sqlmodel import Session
+
+from cpss_tui.data import sqlite
+from cpss_tui.data.models import AuditActor
+from cpss_tui.locations import ensure_private_file
+
+
+class DatabaseError(Exception):
+    """A database problem worth telling the user in words (not a traceback)."""
+
+
+def make_engine(path: Path) -> Engine:
+    """Open (creating private to the user if new) the SQLite file at `path`.
+
+    `hide_parameters=True` keeps member data out of exception messages and logs (storage.md, Privacy).
+    """
+    ensure_private_file(path)
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}",
+        hide_parameters=True,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+        connect_args={"check_same_thread": False, "timeout": sqlite.BUSY_TIMEOUT_MS / 1000},
+    )
+    sqlite.install(engine)
+    return engine
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A short read-only unit of work (deferred BEGIN; rolled back at the end)."""
+    with Session(engine, expire_on_commit=False, autoflush=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+@contextmanager
+def write_session(engine: Engine, actor: str | None = None) -> Iterator[Session]:
+    """A write unit of work: BEGIN IMMEDIATE, audit actor set, committed if the block ends normally.
+
+    `actor` is the staff id the audit triggers record for every change made inside the block.
+    """
+    with Session(engine, expire_on_commit=False, autoflush=False) as session:
+        session.connection(execution_options={sqlite.BEGIN_OPTION: "IMMEDIATE"})
+        try:
+            session.execute(update(AuditActor).where(AuditActor.id == 1).values(staff_id=actor))
+            yield session
+            session.flush()
+            session.execute(update(AuditActor).where(AuditActor.id == 1).values(staff_id=None))
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
