@@ -44,12 +44,12 @@ def make_engine(path: Path) -> Engine:
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """A short read-only unit of work (deferred BEGIN; rolled back at the end)."""
+    """A short read-only unit of work (deferred BEGIN).
+
+    Closing the session ends the transaction and detaches the rows with their loaded values intact.
+    """
     with Session(engine, expire_on_commit=False, autoflush=False) as session:
-        try:
-            yield session
-        finally:
-            session.rollback()
+        yield session
 
 
 @contextmanager

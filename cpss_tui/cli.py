@@ -1,0 +1,221 @@
+"""The command line: the TUI's scripting face (spec/interface.md, "Commands").
+
+Exit status: 0 success; 2 bad input, with every problem on stderr one per line naming the record and field;
+1 anything else, with a short message and no traceback (details go to a log without record contents).
+Heavy modules (Textual, the data layer) are imported inside the command that needs them, so `--help` and
+scripted commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cpss_tui import __version__
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """Bad input from the user: every line of `problems` is printed to stderr and the exit status is 2."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text}")
+    return value
+
+
+def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """--db and --as-of, accepted before and after the subcommand."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--db", metavar="PATH", default=default, help="database file (default: $CPSS_DB or per-user)")
+    parser.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", type=_iso_date, default=default, help="evaluate every rule as of this date"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by tests to check the interface)."""
+    parser = argparse.ArgumentParser(
+        prog="cpss-tui", description="Peer support compliance: what is due, at a glance."
+    )
+    parser.add_argument("--version", action="version", version=f"cpss-tui {__version__}")
+    _common_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common_options(p, suppress=True)
+        return p
+
+    demo = add("demo", "fill an empty database with a realistic synthetic agency")
+    demo.add_argument("--members", type=_positive_int, default=26)
+    demo.add_argument("--specialists", type=_positive_int, default=3)
+    demo.add_argument("--years", type=_positive_float, default=0.5)
+    demo.add_argument("--seed", type=int, default=1)
+
+    imp = add("import", "merge a bundle into the database (all or nothing)")
+    imp.add_argument("file", metavar="FILE", help="bundle file, or - for standard input")
+
+    exp = add("export", "write a bundle of the database, or of some members")
+    exp.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
+    exp.add_argument("--member", metavar="ID", action="append", default=[], help="only this member (repeatable)")
+
+    status = add("status", "the computed compliance state")
+    status.add_argument("--json", action="store_true", help="print the JSON document of interface.md")
+    return parser
+
+
+def _today_in_agency_tz(engine: Engine) -> date:
+    from cpss_tui.data.settings import load_agency_settings
+    from cpss_tui.rules.weeks import today_in
+
+    return today_in(load_agency_settings(engine).timezone)
+
+
+def _open(db: str | None) -> Engine:
+    from cpss_tui.data.migrate import open_database
+    from cpss_tui.locations import resolve_db_path
+
+    return open_database(resolve_db_path(db)).engine
+
+
+def _cmd_demo(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
+    from cpss_tui.data.demo import DemoError, generate
+
+    try:
+        summary = generate(
+            engine, members=args.members, specialists=args.specialists, years=args.years, seed=args.seed, as_of=as_of
+        )
+    except DemoError as exc:
+        raise BadInput([f"demo: {exc}"]) from None
+    print(f"demo agency written as of {as_of.isoformat()}: {summary.describe()}")
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
+    from cpss_tui.data.bundle import BundleError, import_bundle
+
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput([f"{args.file}: cannot read the file ({exc.__class__.__name__}: {exc})"]) from None
+    try:
+        report = import_bundle(engine, text, as_of=as_of)
+    except BundleError as exc:
+        raise BadInput(exc.problems) from None
+    print(report.describe())
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
+    from cpss_tui.data.bundle import BundleError, export_bundle
+
+    try:
+        text = export_bundle(engine, args.member or None)
+    except BundleError as exc:
+        raise BadInput(exc.problems) from None
+    if args.output:
+        from cpss_tui.locations import ensure_private_file
+
+        out = Path(args.output)
+        ensure_private_file(out)  # a bundle holds PHI: private to the user like the database
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
+    from cpss_tui.services.status import compute_status, render_status_json, render_status_table
+
+    status = compute_status(engine, as_of)
+    if args.json:
+        sys.stdout.write(render_status_json(status))
+    else:
+        render_status_table(status)
+    return EXIT_OK
+
+
+def _cmd_tui(args: argparse.Namespace, engine: Engine, as_of: date | None) -> int:
+    from cpss_tui.ui.app import create_app
+
+    create_app(engine, as_of=as_of).run()
+    return EXIT_OK
+
+
+COMMANDS = {"demo": _cmd_demo, "import": _cmd_import, "export": _cmd_export, "status": _cmd_status}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse `argv`, run the command and return the exit status (raises nothing for bad input)."""
+    args = build_parser().parse_args(argv)
+    from cpss_tui.data.db import DatabaseError
+
+    try:
+        engine = _open(args.db)
+        try:
+            if args.command is None:
+                return _cmd_tui(args, engine, args.as_of)
+            as_of = args.as_of or _today_in_agency_tz(engine)
+            return COMMANDS[args.command](args, engine, as_of)
+        finally:
+            engine.dispose()
+    except BadInput as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DatabaseError as exc:
+        print(f"cpss-tui: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: never shows a traceback; unexpected errors are logged without record contents."""
+    try:
+        code = run(argv)
+    except KeyboardInterrupt:
+        code = 130
+    except SystemExit:
+        raise
+    except BaseException as exc:  # last line of defence: a short message, details in the log
+        from cpss_tui.errors import report_unexpected
+
+        print(report_unexpected(exc), file=sys.stderr)
+        code = EXIT_ERROR
+    sys.exit(code)
