@@ -63,9 +63,15 @@ def _positive_float(text: str) -> float:
 def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """--db and --as-of, accepted before and after the subcommand."""
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--db", metavar="PATH", default=default, help="database file (default: $CPSS_DB or per-user)")
     parser.add_argument(
-        "--as-of", metavar="YYYY-MM-DD", type=_iso_date, default=default, help="evaluate every rule as of this date"
+        "--db", metavar="PATH", default=default, help="database file (default: $CPSS_DB or per-user)"
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        type=_iso_date,
+        default=default,
+        help="evaluate every rule as of this date",
     )
 
 
@@ -94,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = add("export", "write a bundle of the database, or of some members")
     exp.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
-    exp.add_argument("--member", metavar="ID", action="append", default=[], help="only this member (repeatable)")
+    exp.add_argument(
+        "--member", metavar="ID", action="append", default=[], help="only this member (repeatable)"
+    )
 
     status = add("status", "the computed compliance state")
     status.add_argument("--json", action="store_true", help="print the JSON document of interface.md")
@@ -120,7 +128,12 @@ def _cmd_demo(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
 
     try:
         summary = generate(
-            engine, members=args.members, specialists=args.specialists, years=args.years, seed=args.seed, as_of=as_of
+            engine,
+            members=args.members,
+            specialists=args.specialists,
+            years=args.years,
+            seed=args.seed,
+            as_of=as_of,
         )
     except DemoError as exc:
         raise BadInput([f"demo: {exc}"]) from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cpss_tui.locations import ensure_private_dir, log_dir
@@ -30,7 +30,7 @@ def report_unexpected(exc: BaseException, directory: Path | None = None) -> str:
         path = where / "errors.log"
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as log:
-            log.write(f"--- {datetime.now(timezone.utc).isoformat()}\n{scrubbed_traceback(exc)}\n")
+            log.write(f"--- {datetime.now(UTC).isoformat()}\n{scrubbed_traceback(exc)}\n")
         detail = f"details in {path}"
     except OSError:
         detail = "the error log could not be written"

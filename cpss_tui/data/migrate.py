@@ -8,7 +8,7 @@ version of the app is refused with a clear message rather than opened.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -57,7 +57,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def backup_path_for(db_path: Path, revision: str | None) -> Path:
     """Where the pre-migration copy goes: next to the database, named by old revision and UTC time."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     return db_path.with_name(f"{db_path.name}.pre-migration-{revision or 'none'}-{stamp}.bak")
 
 
@@ -92,7 +92,9 @@ def open_database(db_path: Path) -> OpenResult:
         tables = set(inspect(engine).get_table_names())
         if tables:
             engine.dispose()
-            raise DatabaseError(f"{db_path}: holds tables but no cpss-tui schema version; refusing to touch it")
+            raise DatabaseError(
+                f"{db_path}: holds tables but no cpss-tui schema version; refusing to touch it"
+            )
     backup = None
     if current is not None:
         backup = backup_path_for(db_path, current)

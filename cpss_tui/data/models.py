@@ -15,7 +15,7 @@ class-creation time.
 """
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, Index, Integer, MetaData, String, Text, UniqueConstraint
@@ -41,10 +41,12 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime (SQLModel's UTCDateTime stores it as UTC)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-def _in(column: str, words: tuple[str, ...], name: str | None = None, nullable: bool = False) -> CheckConstraint:
+def _in(
+    column: str, words: tuple[str, ...], name: str | None = None, nullable: bool = False
+) -> CheckConstraint:
     """CHECK that `column` holds one of `words` (or NULL when nullable)."""
     quoted = ", ".join("'" + w.replace("'", "''") + "'" for w in words)
     expr = f"{column} IN ({quoted})"
@@ -89,7 +91,9 @@ class Member(Timestamped, table=True):
     __tablename__ = "member"
     __table_args__ = (
         _in("payer", vocab.PAYERS),
-        CheckConstraint("discharged_on IS NULL OR discharged_on >= admitted_on", name="discharge_after_admit"),
+        CheckConstraint(
+            "discharged_on IS NULL OR discharged_on >= admitted_on", name="discharge_after_admit"
+        ),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
         Index(None, "specialist_id", "discharged_on"),
     )
@@ -214,8 +218,10 @@ class Note(Timestamped, table=True):
             "consent IS NULL OR consent IN ('verbal', 'written') OR consent LIKE 'not-obtained:%'",
             name="consent_vocab",
         ),
-        Index(None, "member_id", "date"),
-        Index(None, "staff_id", "date"),
+        # Covering for "last direct contact before as_of" (C-4) and the week's direct contacts (C-3).
+        Index(None, "member_id", "date", "contact_type"),
+        Index(None, "staff_id", "date"),  # N-6 overlap check, per-specialist reports
+        Index(None, "date"),  # a week's or a period's notes across members (units, billing)
     )
 
     id: str = Field(default_factory=new_id, primary_key=True)

@@ -148,8 +148,9 @@ def audit_trigger_statements(table: AuditedTable) -> list[str]:
         f"""CREATE TRIGGER IF NOT EXISTS trg_audit_{t}_insert AFTER INSERT ON {t} BEGIN
         INSERT INTO audit_log ({cols}) {row_values("NEW", "insert", _json_object(loud, "NEW"))}; END""",
         f"""CREATE TRIGGER IF NOT EXISTS trg_audit_{t}_update AFTER UPDATE ON {t} WHEN {changed} BEGIN
-        INSERT INTO audit_log ({cols}) {row_values("NEW", "update",
-            f"(SELECT json_group_object(k, json(v)) FROM ({diff_rows}))")}; END""",
+        INSERT INTO audit_log ({cols}) {
+            row_values("NEW", "update", f"(SELECT json_group_object(k, json(v)) FROM ({diff_rows}))")
+        }; END""",
         f"""CREATE TRIGGER IF NOT EXISTS trg_audit_{t}_delete AFTER DELETE ON {t} BEGIN
         INSERT INTO audit_log ({cols}) {row_values("OLD", "delete", _json_object(loud, "OLD"))}; END""",
     ]

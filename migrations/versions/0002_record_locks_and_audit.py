@@ -8,6 +8,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-22
 """
+
 from collections.abc import Sequence
 
 from alembic import op
@@ -29,39 +30,141 @@ _VIA_GOAL = "(SELECT p.member_id FROM goal g JOIN pcp p ON p.id = g.pcp_id WHERE
 _VIA_NOTE = "(SELECT member_id FROM note WHERE id = {r}.note_id)"
 
 AUDITED = [
-    AuditedTable("staff", [*_TS, "id", "name", "role", "credentials", "fte", "supervisor_id", "started_on",
-                           "training_hours", "supervisor_training_on"]),
-    AuditedTable("member", [*_TS, "id", "name", "medicaid_id", "birth_date", "payer", "specialist_id",
-                            "admitted_on", "service_order_date", "discharged_on", "discharge_reason",
-                            "continuing_care_plan", "epsdt"], member="{r}.id"),
-    AuditedTable("prior_authorization", [*_TS, "id", "member_id", "number", "start_date", "end_date", "units",
-                                         "override_reason"], member="{r}.member_id"),
-    AuditedTable("concurrent_service", [*_TS, "id", "member_id", "service", "start_date", "end_date"],
-                 member="{r}.member_id"),
-    AuditedTable("pcp", [*_TS, "id", "member_id", "effective", "last_review", "crisis_triggers", "crisis_coping",
-                         "crisis_supports", "crisis_contacts", "crisis_wrap"], member="{r}.member_id"),
-    AuditedTable("goal", [*_TS, "id", "pcp_id", "text", "status", "status_on"],
-                 member="(SELECT member_id FROM pcp WHERE id = {r}.pcp_id)"),
+    AuditedTable(
+        "staff",
+        [
+            *_TS,
+            "id",
+            "name",
+            "role",
+            "credentials",
+            "fte",
+            "supervisor_id",
+            "started_on",
+            "training_hours",
+            "supervisor_training_on",
+        ],
+    ),
+    AuditedTable(
+        "member",
+        [
+            *_TS,
+            "id",
+            "name",
+            "medicaid_id",
+            "birth_date",
+            "payer",
+            "specialist_id",
+            "admitted_on",
+            "service_order_date",
+            "discharged_on",
+            "discharge_reason",
+            "continuing_care_plan",
+            "epsdt",
+        ],
+        member="{r}.id",
+    ),
+    AuditedTable(
+        "prior_authorization",
+        [*_TS, "id", "member_id", "number", "start_date", "end_date", "units", "override_reason"],
+        member="{r}.member_id",
+    ),
+    AuditedTable(
+        "concurrent_service",
+        [*_TS, "id", "member_id", "service", "start_date", "end_date"],
+        member="{r}.member_id",
+    ),
+    AuditedTable(
+        "pcp",
+        [
+            *_TS,
+            "id",
+            "member_id",
+            "effective",
+            "last_review",
+            "crisis_triggers",
+            "crisis_coping",
+            "crisis_supports",
+            "crisis_contacts",
+            "crisis_wrap",
+        ],
+        member="{r}.member_id",
+    ),
+    AuditedTable(
+        "goal",
+        [*_TS, "id", "pcp_id", "text", "status", "status_on"],
+        member="(SELECT member_id FROM pcp WHERE id = {r}.pcp_id)",
+    ),
     AuditedTable("intervention", ["id", "goal_id", "position", "text"], member=_VIA_GOAL),
-    AuditedTable("goal_status_change", ["id", "goal_id", "status", "changed_on", "recorded_at", "staff_id"],
-                 member=_VIA_GOAL),
-    AuditedTable("note", [*_TS, "id", "member_id", "staff_id", "date", "start_time", "minutes", "billable",
-                          "nonbillable_reason", "contact_type", "place", "purpose", "interventions",
-                          "effectiveness", "identity_verified", "consent", "signed_at", "signed_by_name",
-                          "signed_by_credentials"], member="{r}.member_id"),
-    AuditedTable("note_goal", ["note_id", "goal_id"], key="{r}.note_id || ':' || {r}.goal_id", member=_VIA_NOTE),
-    AuditedTable("note_addendum", ["id", "note_id", "staff_id", "text", "signed_at", "signed_by_name",
-                                   "signed_by_credentials", "created_at"], member=_VIA_NOTE),
-    AuditedTable("attempt", [*_TS, "id", "member_id", "staff_id", "at", "at_utc", "on_date", "method", "outcome",
-                             "detail"], member="{r}.member_id"),
-    AuditedTable("supervisor_visit", [*_TS, "id", "member_id", "supervisor_id", "date", "face_to_face", "notes"],
-                 member="{r}.member_id"),
+    AuditedTable(
+        "goal_status_change",
+        ["id", "goal_id", "status", "changed_on", "recorded_at", "staff_id"],
+        member=_VIA_GOAL,
+    ),
+    AuditedTable(
+        "note",
+        [
+            *_TS,
+            "id",
+            "member_id",
+            "staff_id",
+            "date",
+            "start_time",
+            "minutes",
+            "billable",
+            "nonbillable_reason",
+            "contact_type",
+            "place",
+            "purpose",
+            "interventions",
+            "effectiveness",
+            "identity_verified",
+            "consent",
+            "signed_at",
+            "signed_by_name",
+            "signed_by_credentials",
+        ],
+        member="{r}.member_id",
+    ),
+    AuditedTable(
+        "note_goal", ["note_id", "goal_id"], key="{r}.note_id || ':' || {r}.goal_id", member=_VIA_NOTE
+    ),
+    AuditedTable(
+        "note_addendum",
+        [
+            "id",
+            "note_id",
+            "staff_id",
+            "text",
+            "signed_at",
+            "signed_by_name",
+            "signed_by_credentials",
+            "created_at",
+        ],
+        member=_VIA_NOTE,
+    ),
+    AuditedTable(
+        "attempt",
+        [*_TS, "id", "member_id", "staff_id", "at", "at_utc", "on_date", "method", "outcome", "detail"],
+        member="{r}.member_id",
+    ),
+    AuditedTable(
+        "supervisor_visit",
+        [*_TS, "id", "member_id", "supervisor_id", "date", "face_to_face", "notes"],
+        member="{r}.member_id",
+    ),
     AuditedTable("supervision_session", [*_TS, "id", "supervisor_id", "specialist_id", "date", "notes"]),
 ]
 
 _LOCK_TRIGGERS = [
-    "trg_note_locked_update", "trg_note_locked_delete", "trg_note_addendum_update", "trg_note_addendum_delete",
-    "trg_note_goal_locked_delete", "trg_note_goal_locked_update", "trg_audit_log_update", "trg_audit_log_delete",
+    "trg_note_locked_update",
+    "trg_note_locked_delete",
+    "trg_note_addendum_update",
+    "trg_note_addendum_delete",
+    "trg_note_goal_locked_delete",
+    "trg_note_goal_locked_update",
+    "trg_audit_log_update",
+    "trg_audit_log_delete",
 ]
 
 

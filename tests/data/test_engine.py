@@ -19,14 +19,45 @@ def _seed(engine) -> None:
     with write_session(engine, actor="s1") as s:
         s.add(Staff(id="s1", name="Dana Reyes", role="specialist", credentials="NC CPSS", fte=1.0))
         s.flush()
-        s.add(Member(id="m1", name="Alex Doe", medicaid_id="123456789K", birth_date=date(1985, 4, 2),
-                     specialist_id="s1", admitted_on=date(2026, 9, 1)))
+        s.add(
+            Member(
+                id="m1",
+                name="Alex Doe",
+                medicaid_id="123456789K",
+                birth_date=date(1985, 4, 2),
+                specialist_id="s1",
+                admitted_on=date(2026, 9, 1),
+            )
+        )
         s.flush()
-        s.add(Note(id="n1", member_id="m1", staff_id="s1", date=date(2026, 9, 2), start_time="10:00", minutes=60,
-                   contact_type="face-to-face", place="home", purpose="p", interventions="i", effectiveness="e",
-                   signed_at="2026-09-02T11:30:00-04:00"))
-        s.add(Note(id="n2", member_id="m1", staff_id="s1", date=date(2026, 9, 3), start_time="10:00", minutes=30,
-                   contact_type="face-to-face", place="home"))
+        s.add(
+            Note(
+                id="n1",
+                member_id="m1",
+                staff_id="s1",
+                date=date(2026, 9, 2),
+                start_time="10:00",
+                minutes=60,
+                contact_type="face-to-face",
+                place="home",
+                purpose="p",
+                interventions="i",
+                effectiveness="e",
+                signed_at="2026-09-02T11:30:00-04:00",
+            )
+        )
+        s.add(
+            Note(
+                id="n2",
+                member_id="m1",
+                staff_id="s1",
+                date=date(2026, 9, 3),
+                start_time="10:00",
+                minutes=30,
+                contact_type="face-to-face",
+                place="home",
+            )
+        )
 
 
 def test_every_connection_has_the_pragmas(engine) -> None:
@@ -50,8 +81,16 @@ def test_new_database_and_folder_are_private(tmp_path: Path) -> None:
 
 def test_orphan_insert_is_refused_by_foreign_keys(engine) -> None:
     with pytest.raises(IntegrityError), write_session(engine) as s:
-        s.add(Member(id="m9", name="Nobody", medicaid_id="1", birth_date=date(1990, 1, 1),
-                     specialist_id="no-such-staff", admitted_on=date(2026, 1, 1)))
+        s.add(
+            Member(
+                id="m9",
+                name="Nobody",
+                medicaid_id="1",
+                birth_date=date(1990, 1, 1),
+                specialist_id="no-such-staff",
+                admitted_on=date(2026, 1, 1),
+            )
+        )
     with read_session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Member)) == 0
 
@@ -59,8 +98,17 @@ def test_orphan_insert_is_refused_by_foreign_keys(engine) -> None:
 def test_vocabulary_check_constraints(engine) -> None:
     _seed(engine)
     with pytest.raises(IntegrityError), write_session(engine) as s:
-        s.add(Note(member_id="m1", staff_id="s1", date=date(2026, 9, 4), start_time="10:00", minutes=10,
-                   contact_type="carrier-pigeon", place="home"))
+        s.add(
+            Note(
+                member_id="m1",
+                staff_id="s1",
+                date=date(2026, 9, 4),
+                start_time="10:00",
+                minutes=10,
+                contact_type="carrier-pigeon",
+                place="home",
+            )
+        )
 
 
 def test_signed_note_is_locked_by_the_database_N3(engine) -> None:
@@ -72,10 +120,21 @@ def test_signed_note_is_locked_by_the_database_N3(engine) -> None:
         with pytest.raises(IntegrityError, match="N-3"), engine.begin() as conn:
             conn.exec_driver_sql(sql)
     with write_session(engine, actor="s1") as s:
-        s.add(NoteAddendum(id="a1", note_id="n1", staff_id="s1", text="Time was 50 minutes.",
-                           signed_at="2026-09-03T09:00:00-04:00", signed_by_name="Dana Reyes",
-                           signed_by_credentials="NC CPSS"))
-    for sql in ("UPDATE note_addendum SET text = 'x' WHERE id = 'a1'", "DELETE FROM note_addendum WHERE id = 'a1'"):
+        s.add(
+            NoteAddendum(
+                id="a1",
+                note_id="n1",
+                staff_id="s1",
+                text="Time was 50 minutes.",
+                signed_at="2026-09-03T09:00:00-04:00",
+                signed_by_name="Dana Reyes",
+                signed_by_credentials="NC CPSS",
+            )
+        )
+    for sql in (
+        "UPDATE note_addendum SET text = 'x' WHERE id = 'a1'",
+        "DELETE FROM note_addendum WHERE id = 'a1'",
+    ):
         with pytest.raises(IntegrityError, match="N-3"), engine.begin() as conn:
             conn.exec_driver_sql(sql)
 
@@ -108,8 +167,17 @@ def test_concurrent_writers_do_not_see_database_locked(engine) -> None:
         try:
             for i in range(25):
                 with write_session(engine, actor="s1") as s:
-                    s.add(Note(member_id="m1", staff_id="s1", date=date(2026, 10, 1 + k), start_time="09:00",
-                               minutes=i, contact_type="collateral", place="remote"))
+                    s.add(
+                        Note(
+                            member_id="m1",
+                            staff_id="s1",
+                            date=date(2026, 10, 1 + k),
+                            start_time="09:00",
+                            minutes=i,
+                            contact_type="collateral",
+                            place="remote",
+                        )
+                    )
         except BaseException as exc:  # pragma: no cover - the assertion below reports it
             errors.append(exc)
 

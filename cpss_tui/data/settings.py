@@ -1,0 +1,81 @@
+"""App settings stored in the database (`app_setting`): agency settings, payer-profile overrides, UI choices.
+
+Keeping them in the file (not in a config file beside it) means a settings change travels with the data and
+takes effect without code changes (issue "Compliance engine", item 2). Values are JSON.
+
+Keys: `agency.name`, `agency.week_start`, `agency.timezone`, `agency.min_attempts`, `agency.due_soon_days`,
+`agency.reauth_lead_days`, `agency.pcp_review_days`, `agency.pcp_due_soon_days`, `profile.<payer>` (an object of
+overrides of that payer profile's numbers), `ui.current_staff`, `ui.theme`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from cpss_tui.data.db import read_session, write_session
+from cpss_tui.data.models import AppSetting, utcnow
+from cpss_tui.rules.profiles import (
+    AgencySettings,
+    PayerProfile,
+    profile_with_overrides,
+    settings_from_mapping,
+)
+from cpss_tui.vocab import PAYERS
+
+AGENCY_PREFIX = "agency."
+PROFILE_PREFIX = "profile."
+
+
+def get_all(engine: Engine) -> dict[str, Any]:
+    """Every setting, decoded."""
+    with read_session(engine) as session:
+        return {row.key: json.loads(row.value) for row in session.scalars(select(AppSetting))}
+
+
+def get(engine: Engine, key: str, default: Any = None) -> Any:
+    """One setting, decoded, or `default`."""
+    with read_session(engine) as session:
+        row = session.get(AppSetting, key)
+        return default if row is None else json.loads(row.value)
+
+
+def put(engine: Engine, key: str, value: Any, actor: str | None = None) -> None:
+    """Store one setting (JSON-encoded)."""
+    encoded = json.dumps(value, sort_keys=True)
+    with write_session(engine, actor) as session:
+        row = session.get(AppSetting, key)
+        if row is None:
+            session.add(AppSetting(key=key, value=encoded))
+        elif row.value != encoded:
+            row.value = encoded
+            row.updated_at = utcnow()
+
+
+def agency_settings_from(values: dict[str, Any]) -> AgencySettings:
+    """AgencySettings from decoded settings (defaults where absent); ValueError names a bad field."""
+    agency = {
+        k[len(AGENCY_PREFIX) :]: v
+        for k, v in values.items()
+        if k.startswith(AGENCY_PREFIX) and k != "agency.name"
+    }
+    return settings_from_mapping(agency)
+
+
+def profiles_from(values: dict[str, Any]) -> dict[str, PayerProfile]:
+    """Every payer profile with the agency's overrides applied."""
+    return {
+        payer: profile_with_overrides(payer, values.get(PROFILE_PREFIX + payer) or {}) for payer in PAYERS
+    }
+
+
+def load_agency_settings(engine: Engine) -> AgencySettings:
+    """The agency settings in force (W-1 week start, time zone, C-3 minimum attempts, ...)."""
+    return agency_settings_from(get_all(engine))
+
+
+def load_profiles(engine: Engine) -> dict[str, PayerProfile]:
+    """The payer profiles in force, keyed by payer name."""
+    return profiles_from(get_all(engine))

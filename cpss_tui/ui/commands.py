@@ -1,0 +1,36 @@
+"""Command palette provider: every action of the app is also a command (ctrl+p)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class CpssCommands(Provider):
+    """The app's own commands, plus the actions of the screen on top."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = self.app
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            ("Help", "Keys and what each state means", partial(app.run_action, "help")),
+            ("Switch user", "Act as another staff member", partial(app.run_action, "switch_user")),
+            ("Toggle light/dark theme", "Switch the colour theme", partial(app.run_action, "toggle_theme")),
+        ]
+        screen = app.screen
+        for binding in getattr(screen, "PALETTE_ACTIONS", ()):
+            name, help_text, action = binding
+            commands.append((name, help_text, partial(screen.run_action, action)))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

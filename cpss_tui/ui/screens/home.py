@@ -1,0 +1,207 @@
+"""This week: the user's active members, needs-attention first (C-3, C-4), with what is due for each.
+
+Data comes from `services.status` in a thread worker; the table is rebuilt from plain dataclasses only. The
+search box filters the loaded rows in memory, so a keystroke never waits on the database.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from cpss_tui.services.status import Caseload, MemberStatus, load_caseload
+from cpss_tui.ui.widgets.states import pcp_label, short_date, units_label, visit_label, week_label
+
+if TYPE_CHECKING:
+    from cpss_tui.ui.app import CpssApp
+
+COLUMNS = (
+    ("Member", "member"),
+    ("Week", "week"),
+    ("Last", "last"),
+    ("Att", "attempts"),
+    ("Units", "units"),
+    ("Auth left", "auth"),
+    ("Visit due", "visit"),
+    ("PCP", "pcp"),
+)
+
+
+class HomeScreen(Screen[None]):
+    """The specialist's week at a glance."""
+
+    BINDINGS = [
+        Binding("slash", "search", "Search", tooltip="Filter by name or Medicaid id", id="search"),
+        Binding("enter", "open_member", "Open", show=False, id="open"),
+        Binding(
+            "n", "new_note", "Note", tooltip="New service note for the highlighted member", id="new_note"
+        ),
+        Binding(
+            "a", "log_attempt", "Attempt", tooltip="Log a contact attempt (then ctrl+s)", id="log_attempt"
+        ),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("u", "app.switch_user", "User", tooltip="Switch user", id="switch_user"),
+        Binding("escape", "clear_search", "Clear", show=False, id="clear_search"),
+    ]
+    PALETTE_ACTIONS = (
+        ("Search members", "Filter this week's list by name or Medicaid id", "search"),
+        ("Open member record", "Notes, attempts, plan, authorizations, visits", "open_member"),
+        ("New service note", "Write a note for the highlighted member", "new_note"),
+        ("Log contact attempt", "Record an attempt to reach the highlighted member", "log_attempt"),
+        ("Refresh", "Reload this week's figures", "refresh"),
+    )
+
+    class Loaded(Message):
+        """The caseload finished loading in a worker."""
+
+        def __init__(self, caseload: Caseload) -> None:
+            super().__init__()
+            self.caseload = caseload
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.caseload: Caseload | None = None
+        self.visible: list[MemberStatus] = []
+
+    @property
+    def cpss(self) -> CpssApp:
+        return cast("CpssApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading this week…", id="caseload-summary", classes="screen-title")
+        yield Input(placeholder="/ search name or Medicaid id", id="search")
+        table: DataTable[object] = DataTable(id="caseload", cursor_type="row", zebra_stripes=True)
+        for label, key in COLUMNS:
+            table.add_column(label, key=key)
+        yield table
+        yield Static("", id="legend", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-load")
+    def _load(self) -> None:
+        app = self.cpss
+        if app.user is None:
+            return
+        caseload = load_caseload(app.engine, app.as_of, app.user.id)
+        self.post_message(self.Loaded(caseload))
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        self.caseload = message.caseload
+        c = message.caseload
+        summary = self.query_one("#caseload-summary", Static)
+        capacity = f"{c.active}/{c.capacity}" if c.capacity is not None else f"{c.active}"
+        over = "  OVER CAPACITY (S-1)" if c.capacity is not None and c.active > c.capacity else ""
+        summary.update(
+            f"This week {c.week_start:%a %m-%d}..{c.week_end:%a %m-%d} · as of {c.as_of:%Y-%m-%d} · "
+            f"caseload {capacity}{over} · {c.attention} need attention"
+        )
+        self.query_one("#legend", Static).update(
+            "! needs attention (C-4) · MET / ATTEMPTED / PENDING / MISSED (C-3) · Units: this week/cap · F1 help"
+        )
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#caseload", DataTable)
+        needle = self.query_one("#search", Input).value.strip().lower()
+        rows = self.caseload.members if self.caseload else []
+        self.visible = [
+            m for m in rows if not needle or needle in m.name.lower() or needle in m.medicaid_id.lower()
+        ]
+        selected = self._highlighted_id()
+        table.clear()
+        for m in self.visible:
+            auth = m.authorization
+            table.add_row(
+                m.name,
+                week_label(m.weekly_contact.status, m.needs_attention),
+                short_date(m.weekly_contact.last_direct_contact),
+                str(m.weekly_contact.attempts),
+                units_label(m.week.used, m.week.cap),
+                f"{auth.remaining} {auth.end:%m-%d}" if auth else "NO AUTH",
+                visit_label(m.supervisor_visit.due, m.supervisor_visit.state),
+                pcp_label(m.pcp.state),
+                key=m.id,
+            )
+        if selected is not None:
+            for index, m in enumerate(self.visible):
+                if m.id == selected:
+                    table.move_cursor(row=index)
+                    break
+
+    def _highlighted_id(self) -> str | None:
+        table = self.query_one("#caseload", DataTable)
+        if not self.visible or table.cursor_row is None or not 0 <= table.cursor_row < len(self.visible):
+            return None
+        return self.visible[table.cursor_row].id
+
+    def highlighted_member(self) -> MemberStatus | None:
+        """The member under the cursor, if any."""
+        member_id = self._highlighted_id()
+        return next((m for m in self.visible if m.id == member_id), None)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.display = False
+        self.query_one("#caseload", DataTable).focus()
+
+    @on(Input.Changed, "#search")
+    def _filter(self) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#caseload", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#caseload")
+    def _row_selected(self) -> None:
+        self.action_open_member()
+
+    def action_open_member(self) -> None:
+        member = self.highlighted_member()
+        if member is None:
+            return
+        from cpss_tui.ui.screens.member import MemberScreen
+
+        self.app.push_screen(MemberScreen(member.id))
+
+    def action_new_note(self) -> None:
+        member = self.highlighted_member()
+        if member is None:
+            self.notify("Highlight a member first.", severity="warning")
+            return
+        from cpss_tui.ui.screens.note_form import NoteForm
+
+        self.app.push_screen(NoteForm(member.id))
+
+    def action_log_attempt(self) -> None:
+        member = self.highlighted_member()
+        if member is None:
+            self.notify("Highlight a member first.", severity="warning")
+            return
+        from cpss_tui.ui.screens.attempt_form import AttemptForm
+
+        self.app.push_screen(AttemptForm(member.id, member.name), lambda _saved: self.action_refresh())
