@@ -53,7 +53,11 @@ class CpssApp(App[None]):
         from cpss_tui.ui.screens.welcome import Welcome
 
         if self.user is None:
-            self.switch_screen(Welcome()) if len(self.screen_stack) > 1 else self.push_screen(Welcome())
+            if staff_service.list_staff(self.engine):
+                # Records exist but nobody chose who they are on this machine yet: ask, never guess.
+                self.action_switch_user()
+            else:
+                self.push_screen(Welcome())
             return
         self.sub_title = f"{self.user.name}, {self.user.credentials}".strip(", ")
         while len(self.screen_stack) > 1:

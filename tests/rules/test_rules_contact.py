@@ -16,7 +16,9 @@ WEEK_START = date(2026, 11, 16)
 WEEK_END = date(2026, 11, 22)
 
 
-def status(direct: int = 0, attempts: int = 0, days: int = 0, as_of: date = WEEK_END, active: bool = True) -> object:
+def status(
+    direct: int = 0, attempts: int = 0, days: int = 0, as_of: date = WEEK_END, active: bool = True
+) -> object:
     return weekly_status(
         active=active, direct_contacts=direct, attempts=attempts, attempt_days=days, min_attempts=2,
         week_end=WEEK_END, as_of=as_of,

@@ -14,7 +14,9 @@ from cpss_tui.rules.members import (
 from cpss_tui.rules.profiles import DISCHARGE_REASONS, PROFILES, profile_with_overrides
 from cpss_tui.rules.staffing import can_assign
 
-NC, STATE, LA, CT, WC = (PROFILES[n] for n in ("nc-medicaid", "nc-state", "la-lhcc", "ct-waiver", "nc-wellcare"))
+NC, STATE, LA, CT, WC = (
+    PROFILES[n] for n in ("nc-medicaid", "nc-state", "la-lhcc", "ct-waiver", "nc-wellcare")
+)
 
 
 def test_m1_age_at_birthday_boundaries() -> None:
@@ -70,7 +72,9 @@ def test_m2_concurrent_actt_cst_psr_flagged() -> None:
 
 def test_m2_ct_waiver_allows_30_day_act_transition() -> None:
     start, end = date(2026, 9, 1), date(2026, 11, 29)
-    assert concurrent_service_flag([("act", date(2026, 6, 1), date(2026, 9, 30))], start, end, CT) is None  # 30
+    assert (
+        concurrent_service_flag([("act", date(2026, 6, 1), date(2026, 9, 30))], start, end, CT) is None
+    )  # 30
     flag = concurrent_service_flag([("csp", date(2026, 6, 1), date(2026, 10, 1))], start, end, CT)  # 31 days
     assert flag is not None and flag.rule == "M-2"
     # NC allows no transition at all

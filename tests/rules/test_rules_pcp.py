@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from cpss_tui.rules.pcp import (
     GOAL_STATUSES,
+    PcpResult,
     crisis_plan_missing,
     goal_transition_problem,
     is_current_goal,
@@ -18,13 +19,13 @@ REVIEWED = date(2026, 9, 1)
 DUE = date(2027, 9, 1)  # 365 days later
 
 
-def state(**kw: object) -> tuple[str, date | None]:
+def state(**kw: object) -> PcpResult:
     args: dict[str, object] = {
         "goals": 2, "goals_without_interventions": 0, "has_crisis_plan": True, "effective": REVIEWED,
         "last_review": REVIEWED, "as_of": date(2026, 11, 22),
     }  # fmt: skip
     args.update(kw)
-    return tuple(pcp_state(**args))  # type: ignore[arg-type]
+    return pcp_state(**args)  # type: ignore[arg-type]
 
 
 def test_p1_missing_pcp() -> None:
@@ -40,7 +41,9 @@ def test_p1_pcp_needs_goals_with_interventions() -> None:
 def test_p2_pcp_without_crisis_plan_is_incomplete() -> None:
     assert state(has_crisis_plan=False) == ("incomplete", DUE)
     assert crisis_plan_missing(None) == ["triggers", "coping", "supports", "contacts"]
-    assert crisis_plan_missing({"triggers": "x", "coping": "y", "supports": " ", "contacts": "z"}) == ["supports"]
+    assert crisis_plan_missing({"triggers": "x", "coping": "y", "supports": " ", "contacts": "z"}) == [
+        "supports"
+    ]
     assert crisis_plan_missing({"triggers": "x", "coping": "y", "supports": "s", "contacts": "z"}) == []
 
 

@@ -18,7 +18,9 @@ from cpss_tui.rules.staffing import (
 )
 
 
-@pytest.mark.parametrize(("fte", "cap"), [(1.0, 10), (0.5, 5), (0.75, 7), (0.7, 7), (0.3, 3), (0.1, 1), ("0.9", 9)])
+@pytest.mark.parametrize(
+    ("fte", "cap"), [(1.0, 10), (0.5, 5), (0.75, 7), (0.7, 7), (0.3, 3), (0.1, 1), ("0.9", 9)]
+)
 def test_s1_capacity_is_floor_of_ten_times_fte(fte: float | str, cap: int) -> None:
     assert capacity(fte) == cap
 
@@ -68,11 +70,20 @@ def test_s4_week_without_supervision_flagged() -> None:
 def test_s5_20_hours_within_first_30_days_of_service() -> None:
     first = date(2026, 9, 1)
     day30 = first + timedelta(days=29)
-    kw = {"role": "specialist", "first_service": first, "supervisor_training_on": None}
-    assert training_flags(training_hours=10, as_of=day30, **kw) == []  # still inside the 30 days
-    assert training_flags(training_hours=10, as_of=day30 + timedelta(days=1), **kw) == ["training-hours"]
-    assert training_flags(training_hours=20, as_of=day30 + timedelta(days=1), **kw) == []
-    assert training_flags(training_hours=19.5, as_of=day30 + timedelta(days=1), **kw) == ["training-hours"]
+
+    def flags(hours: float, as_of: date) -> list[str]:
+        return training_flags(
+            role="specialist",
+            training_hours=hours,
+            first_service=first,
+            supervisor_training_on=None,
+            as_of=as_of,
+        )
+
+    assert flags(10, day30) == []  # still inside the 30 days
+    assert flags(10, day30 + timedelta(days=1)) == ["training-hours"]
+    assert flags(20, day30 + timedelta(days=1)) == []
+    assert flags(19.5, day30 + timedelta(days=1)) == ["training-hours"]
     none = training_flags(role="specialist", training_hours=0, first_service=None, supervisor_training_on=None,
                           as_of=day30)  # fmt: skip
     assert none == []

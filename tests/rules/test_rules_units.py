@@ -130,7 +130,11 @@ def test_u4_week_cap_applied_by_apply_caps() -> None:
 
 def test_u5_u9_authorization_remaining_caps_units() -> None:
     d = date(2026, 11, 2)
-    notes = [cap("a", d, 6), cap("b", d + timedelta(days=1), 6), cap("c", d + timedelta(days=2), 6, auth=False)]
+    notes = [
+        cap("a", d, 6),
+        cap("b", d + timedelta(days=1), 6),
+        cap("c", d + timedelta(days=2), 6, auth=False),
+    ]
     res = apply_caps(notes, admitted=ADMITTED, profile=NC, authorized=10)
     # the third note is outside the authorization: only the week cap (16 - 10 billable so far) applies
     assert [(r.billable, r.excess) for r in res] == [(6, 0), (4, 2), (6, 0)]
@@ -152,7 +156,9 @@ def test_u5_several_authorizations_by_id() -> None:
 
 def test_u9_results_in_input_order_processed_chronologically() -> None:
     d = date(2026, 11, 3)
-    res = apply_caps([cap("late", d, 10, "15:00"), cap("early", d, 10, "08:00")], admitted=ADMITTED, profile=NC)
+    res = apply_caps(
+        [cap("late", d, 10, "15:00"), cap("early", d, 10, "08:00")], admitted=ADMITTED, profile=NC
+    )
     assert [(r.key, r.billable) for r in res] == [("late", 6), ("early", 10)]
 
 
@@ -211,7 +217,7 @@ def test_u7_window_is_twelve_calendar_months() -> None:
     assert authorization_days(*new) == 90
     extra = (date(2028, 2, 29), date(2028, 2, 29))
     assert validate_authorization(*new, [a]) == []
-    most, first, last = busiest_twelve_months(new, [a, (date(2027, 3, 1), date(2027, 3, 1))])
+    most, first, _last = busiest_twelve_months(new, [a, (date(2027, 3, 1), date(2027, 3, 1))])
     assert most == 180
     assert extra[0] - first <= timedelta(days=366)
     b = (date(2027, 2, 28), date(2027, 2, 28))  # one day before: 2027-02-28 .. 2028-02-27 misses Feb 28/29

@@ -74,7 +74,9 @@ def test_w2_active_when_admitted_by_last_day_and_not_discharged_before_first_day
     assert is_active_in_week(date(2026, 11, 22), None, start, end)  # admitted on the last day
     assert not is_active_in_week(date(2026, 11, 23), None, start, end)  # admitted the day after
     assert is_active_in_week(date(2026, 1, 1), date(2026, 11, 16), start, end)  # discharged on the first day
-    assert not is_active_in_week(date(2026, 1, 1), date(2026, 11, 15), start, end)  # discharged the day before
+    assert not is_active_in_week(
+        date(2026, 1, 1), date(2026, 11, 15), start, end
+    )  # discharged the day before
 
 
 def test_day_of_service_counts_admission_as_day_one() -> None:

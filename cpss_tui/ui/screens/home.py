@@ -36,6 +36,8 @@ COLUMNS = (
 class HomeScreen(Screen[None]):
     """The specialist's week at a glance."""
 
+    AUTO_FOCUS = "#caseload"
+
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Filter by name or Medicaid id", id="search"),
         Binding("enter", "open_member", "Open", show=False, id="open"),
@@ -67,7 +69,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.caseload: Caseload | None = None
-        self.visible: list[MemberStatus] = []
+        self.shown: list[MemberStatus] = []
 
     @property
     def cpss(self) -> CpssApp:
@@ -86,6 +88,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
+        self.query_one("#caseload", DataTable).focus()
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
@@ -110,11 +113,11 @@ class HomeScreen(Screen[None]):
         capacity = f"{c.active}/{c.capacity}" if c.capacity is not None else f"{c.active}"
         over = "  OVER CAPACITY (S-1)" if c.capacity is not None and c.active > c.capacity else ""
         summary.update(
-            f"This week {c.week_start:%a %m-%d}..{c.week_end:%a %m-%d} · as of {c.as_of:%Y-%m-%d} · "
+            f"Week {c.week_start:%m-%d}..{c.week_end:%m-%d} · as of {c.as_of:%Y-%m-%d} · "
             f"caseload {capacity}{over} · {c.attention} need attention"
         )
         self.query_one("#legend", Static).update(
-            "! needs attention (C-4) · MET / ATTEMPTED / PENDING / MISSED (C-3) · Units: this week/cap · F1 help"
+            "! attention (C-4) · MET/ATTEMPTED/PENDING/MISSED (C-3) · F1 help"
         )
         self._fill()
 
@@ -122,12 +125,12 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#caseload", DataTable)
         needle = self.query_one("#search", Input).value.strip().lower()
         rows = self.caseload.members if self.caseload else []
-        self.visible = [
+        self.shown = [
             m for m in rows if not needle or needle in m.name.lower() or needle in m.medicaid_id.lower()
         ]
         selected = self._highlighted_id()
         table.clear()
-        for m in self.visible:
+        for m in self.shown:
             auth = m.authorization
             table.add_row(
                 m.name,
@@ -141,21 +144,21 @@ class HomeScreen(Screen[None]):
                 key=m.id,
             )
         if selected is not None:
-            for index, m in enumerate(self.visible):
+            for index, m in enumerate(self.shown):
                 if m.id == selected:
                     table.move_cursor(row=index)
                     break
 
     def _highlighted_id(self) -> str | None:
         table = self.query_one("#caseload", DataTable)
-        if not self.visible or table.cursor_row is None or not 0 <= table.cursor_row < len(self.visible):
+        if not self.shown or table.cursor_row is None or not 0 <= table.cursor_row < len(self.shown):
             return None
-        return self.visible[table.cursor_row].id
+        return self.shown[table.cursor_row].id
 
     def highlighted_member(self) -> MemberStatus | None:
         """The member under the cursor, if any."""
         member_id = self._highlighted_id()
-        return next((m for m in self.visible if m.id == member_id), None)
+        return next((m for m in self.shown if m.id == member_id), None)
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)

@@ -67,7 +67,8 @@ class NoteForm(Screen[bool]):
         self.draft_id: str | None = None
         self._timer: Timer | None = None
         self._dirty = False
-        self._loading = True
+        self._saved: dict[str, Any] | None = None
+        self._show_all = False
 
     @property
     def cpss(self) -> CpssApp:
@@ -132,9 +133,9 @@ class NoteForm(Screen[bool]):
         yield Static("", id="draft-state", classes="muted")
         with Horizontal(classes="buttons"):
             yield Button(
-                f"Sign as {ctx.signer_name}, {ctx.signer_credentials}  (ctrl+s)", id="sign", variant="primary"
+                f"Sign as {ctx.signer_name}, {ctx.signer_credentials} (ctrl+s)", id="sign", variant="primary", compact=True
             )
-            yield Button("Close, keep draft  (esc)", id="close")
+            yield Button("Close, keep draft (esc)", id="close", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -149,7 +150,7 @@ class NoteForm(Screen[bool]):
                 f"Draft reopened (last saved {draft.saved_at:%Y-%m-%d %H:%M} UTC)."
             )
         self._set_fields(fields)
-        self._loading = False
+        self._saved = self.fields()
         self._refresh_checks()
         self.query_one("#date", Input).focus()
 
@@ -218,14 +219,19 @@ class NoteForm(Screen[bool]):
     @on(Checkbox.Changed)
     @on(SelectionList.SelectedChanged)
     def _changed(self) -> None:
-        if self._loading:
-            return
+        if self._saved is None or self.fields() == self._saved:
+            return  # still loading, or an event that changed nothing (e.g. the form being filled)
         self._dirty = True
         self.query_one("#draft-state", Static).update("Unsaved changes…")
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(AUTOSAVE_SECONDS, self.save_draft)
         self._refresh_checks()
+
+    @staticmethod
+    def _has_value(fields: dict[str, Any], field: str) -> bool:
+        value = fields.get(field)
+        return bool(value) if not isinstance(value, str) else bool(value.strip())
 
     def save_draft(self) -> None:
         """Write the form to the draft table now (called by the debounce timer, on close and before signing)."""
@@ -246,12 +252,16 @@ class NoteForm(Screen[bool]):
         self.query_one("#audio-only").display = fields["contact_type"] == "audio-only"
         self.query_one("#nonbillable_reason", Input).display = not fields["billable"]
         check = records.check_note(app.engine, self.member_id, app.user.id, fields, app.as_of)
-        for error in self.query(".field-error").results(Static):
-            error.update("")
+        messages: dict[str, list[str]] = {}
         for problem in check.problems:
-            target = self.query(f"#{problem.field}-error")
-            if target:
-                target.first(Static).update(f"{problem.message}")
+            # Before the first sign attempt, a field left empty is not yet an error worth a red line.
+            if self._show_all or self._has_value(fields, problem.field) or problem.rule not in ("N-1", "P-3"):
+                messages.setdefault(problem.field, []).append(problem.message)
+        for error in self.query(".field-error").results(Static):
+            field = (error.id or "").removesuffix("-error")
+            text = " ".join(messages.get(field, []))
+            error.update(text)
+            error.display = bool(text)
         lines = [
             f"Units {check.units}"
             + (
@@ -291,6 +301,7 @@ class NoteForm(Screen[bool]):
                 app.engine, app.user.id, self.draft_id, self.member_id, self.fields(), app.as_of
             )
         except records.RecordRefused as refused:
+            self._show_all = True
             self._refresh_checks()
             names = ", ".join(sorted({p.field for p in refused.problems}))
             self.app.notify(f"Not signed: fix {names}.", severity="error", timeout=6)
