@@ -439,7 +439,7 @@ def _plan_record(ctx: _Context, rec: Record, plan: Plan, now: datetime, actor_st
     """Insert, update or leave one record; refuse a changed signed note (N-3) and the N-2/N-5/N-6 cases."""
     name = rec.list_name
     cols = COLUMNS[name]
-    row = {c: rec.row[c] for c in cols}
+    row = rec.row  # exactly the table's columns; used as the insert/update parameters (no copy per record)
     old = ctx.existing[name].get(rec.id)
     counts = plan.report.counts[name]
     link_changed = False
@@ -467,10 +467,13 @@ def _plan_record(ctx: _Context, rec: Record, plan: Plan, now: datetime, actor_st
     if name == "notes" and not _note_allowed(ctx, rec, plan.problems):
         return
     if old is None:
-        plan.inserts[name].append({**row, "created_at": now, "updated_at": now})
+        row["created_at"] = row["updated_at"] = now
+        plan.inserts[name].append(row)
         counts.inserted += 1
     else:
-        plan.updates[name].append({**row, "updated_at": now})
+        row.pop("created_at", None)  # set only if an earlier plan of this import meant to insert it
+        row["updated_at"] = now
+        plan.updates[name].append(row)
         counts.updated += 1
     if name == "goals":
         _plan_goal_links(ctx, rec, old, plan, now, actor_staff)

@@ -504,6 +504,7 @@ def _refuse_constant(name: str) -> Any:
 
 def parse_json(text: str) -> Any:
     """json.loads, strict: NaN/Infinity refused, duplicate keys remembered, errors as one problem line."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark some Windows editors write
     try:
         return json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
@@ -519,7 +520,7 @@ def parse_json(text: str) -> Any:
 # --- record validation ------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One bundle record after the field checks: its column values (BAD where refused) and its name."""
 

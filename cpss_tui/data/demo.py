@@ -74,7 +74,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Table, func, insert, select, update
+from sqlalchemy import Engine, Executable, Table, func, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from cpss_tui import vocab
@@ -122,6 +122,7 @@ AUTH_APPROVED_AHEAD = 30
 # tenure t (days before as_of) with t mod 365 in this band is avoided for members in good standing.
 _REAUTH_BAND = range(2 * AUTH_DAYS - 1 - 14, 2 * AUTH_DAYS - 1 + 14 + 1)
 WEEKLY_BILLABLE_MINUTES = 240  # 16 units (U-4 week cap after the early weeks); also keeps U-3 day cap
+FOUNDING_SHARE = 0.7  # histories over a year: members admitted in the first tenth of it
 REVIEW_EVERY_DAYS = 330  # P-5: reviewed before the 365-day mark, never due-soon (30 days) at as_of
 
 
@@ -246,6 +247,17 @@ CRISIS = {
 }
 DIRECT_TYPES = (("face-to-face", 72), ("telehealth", 12), ("audio-only", 8), ("group", 8))
 PLACES_FACE = (("home", 40), ("community", 40), ("agency-office", 12), ("other", 8))
+# Pools with repeats stand for weights, so one uniform pick is a weighted choice.
+_DIRECT_POOL = tuple(kind for kind, weight in DIRECT_TYPES for _ in range(weight))
+_PLACE_POOL = {
+    "face-to-face": tuple(place for place, weight in PLACES_FACE for _ in range(weight)),
+    "telehealth": ("remote",),
+    "audio-only": ("remote",),
+    "group": ("agency-office",) * 4 + ("community",),
+    "collateral": ("agency-office", "remote", "other"),
+}
+_STARTS = tuple(range(8 * 60, 17 * 60 + 1, 15))  # note start times, 08:00..17:00
+_HHMM = {m: f"{m // 60:02d}:{m % 60:02d}" for m in range(24 * 60)}
 MINUTES = {
     "face-to-face": (45, 60, 60, 60, 75, 90, 120),
     "telehealth": (30, 45, 60),
@@ -270,7 +282,8 @@ class _Member:
     reason: str | None = None
     payer: str = "nc-medicaid"
     goals: list[tuple[str, date | None]] = field(default_factory=list)  # (goal id, last usable date)
-    goal_texts: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    purposes: list[tuple[str, ...]] = field(default_factory=list)  # per goal: the note texts to pick from
+    interventions: list[tuple[str, ...]] = field(default_factory=list)
 
 
 class _Builder:
@@ -278,6 +291,9 @@ class _Builder:
 
     def __init__(self, *, members: int, specialists: int, history_days: int, seed: int, as_of: date) -> None:
         self.rng = random.Random(f"cpss-tui demo {seed}")
+        self._random = self.rng.random
+        # Share of member-weeks with a single direct contact (the rest have two, a few three).
+        self.one_contact = 0.55
         self._id_rng = random.Random(f"cpss-tui demo ids {seed}")
         self.n_members = members
         self.n_specialists = specialists
@@ -306,9 +322,6 @@ class _Builder:
         h = f"{n:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
-    def ts(self) -> dict[str, datetime]:
-        return {"created_at": self.now, "updated_at": self.now}
-
     def offset(self, day: date) -> tuple[str, timedelta]:
         """The agency's UTC offset on `day` after 03:00 local (DST switches at 02:00), as text and timedelta."""
         cached = self._offsets.get(day)
@@ -334,8 +347,14 @@ class _Builder:
         return self.rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs])[0]
 
     def tenure(self, low: int) -> int:
-        """Days from admission to as_of for a member in good standing (avoids U-8 reauth-due timing)."""
+        """Days from admission to as_of for a member in good standing (avoids U-8 reauth-due timing).
+
+        In histories over a year most members belong to the founding caseload (admitted in the first tenth of
+        the history), as in an agency that has been running at capacity; the rest are spread evenly.
+        """
         high = max(low, self.history_days)
+        if self.history_days > 365 and self._random() < FOUNDING_SHARE:
+            low = max(low, int(self.history_days * 0.9))
         for _ in range(1000):
             t = self.rng.randint(low, high)
             if t % AUTH_CYCLE not in _REAUTH_BAND:
@@ -360,7 +379,6 @@ class _Builder:
                 "started_on": started,
                 "training_hours": 20.0,
                 "supervisor_training_on": started - timedelta(days=self.rng.randint(5, 60)),
-                **self.ts(),
             }
             supervisors.append(row)
         capacities = []
@@ -378,7 +396,6 @@ class _Builder:
                 "started_on": self.start - timedelta(days=self.rng.randint(30, 700)),
                 "training_hours": 14.0 if j == shortfall else 20.0,
                 "supervisor_training_on": None,
-                **self.ts(),
             }
             self.staff.append(row)
             self.supervisor_of.append(supervisors[j % n_sup])
@@ -459,7 +476,6 @@ class _Builder:
                 "continuing_care_plan": "Follow-up with the clinic monthly (demo)."
                 if m.discharged and m.payer == "la-lhcc" else None,
                 "epsdt": False,
-                **self.ts(),
             })
         self.members = plans
 
@@ -486,7 +502,7 @@ class _Builder:
                 weeks = math.ceil(((e - s).days + 1) / 7)
                 self.rows["prior_authorization"].append({
                     "id": self.new_id(), "member_id": m.id, "number": f"PA-DEMO-{self._auth_no:06d}",
-                    "start_date": s, "end_date": e, "units": 16 * weeks, "override_reason": None, **self.ts(),
+                    "start_date": s, "end_date": e, "units": 16 * weeks, "override_reason": None,
                 })
                 s = e + timedelta(days=1)
             if m.discharged and s > m.discharged:
@@ -506,7 +522,7 @@ class _Builder:
         wrap = None if m.role == NO_CRISIS or rng.random() < 0.6 else "WRAP on file, reviewed with member (demo)."
         self.rows["pcp"].append({
             "id": pcp_id, "member_id": m.id, "effective": m.admit, "last_review": last_review,
-            **crisis, "crisis_wrap": wrap, **self.ts(),
+            **crisis, "crisis_wrap": wrap,
         })
         staff_id = self.staff[m.specialist]["id"]
         chosen = rng.sample(range(len(GOALS)), rng.choice((2, 3, 3)))
@@ -529,7 +545,7 @@ class _Builder:
                 changes.append((status, status_on))
                 usable_until = status_on
             self.rows["goal"].append({
-                "id": goal_id, "pcp_id": pcp_id, "text": text, "status": status, "status_on": status_on, **self.ts(),
+                "id": goal_id, "pcp_id": pcp_id, "text": text, "status": status, "status_on": status_on,
             })
             for changed_status, on in changes:
                 self.rows["goal_status_change"].append({
@@ -541,7 +557,8 @@ class _Builder:
                 self.rows["intervention"].append({"id": self.new_id(), "goal_id": goal_id, "position": pos,
                                                   "text": itext})
             m.goals.append((goal_id, usable_until))
-            m.goal_texts.append((text, picked))
+            m.purposes.append(tuple(p.format(goal=f'"{text}"') for p in PURPOSES))
+            m.interventions.append(tuple(t.format(intervention=i.lower()) for t in INTERVENTIONS for i in picked))
 
     def build_visits(self, m: _Member) -> None:
         """V-1..V-3: backwards from the last visit, 45-58 days apart, the first within 30 days of admission."""
@@ -577,108 +594,107 @@ class _Builder:
             self.rows["supervisor_visit"].append({
                 "id": self.new_id(), "member_id": m.id, "supervisor_id": supervisor_id, "date": d,
                 "face_to_face": True, "notes": "Face-to-face visit with member and specialist; PCP reviewed.",
-                **self.ts(),
             })
 
     # -- notes and attempts ----------------------------------------------------------------------------------
 
+    def pick(self, seq: Sequence[Any]) -> Any:
+        """`rng.choice`, about three times faster (the notes loop makes millions of choices)."""
+        return seq[int(self._random() * len(seq))]
+
     def find_start(self, spec: int, day: date, minutes: int) -> int | None:
         """A start time (minute of day, 08:00-17:00) free of this specialist's other notes (N-6)."""
         busy = self.busy.setdefault((spec, day), [])
-        starts = range(8 * 60, 17 * 60 + 1, 15)
         for _ in range(8):
-            s = self.rng.choice(starts)
+            s = self.pick(_STARTS)
             if all(s >= e or s + minutes <= b for b, e in busy):
                 busy.append((s, s + minutes))
                 return s
-        for s in starts:  # dense day: first free slot
+        for s in _STARTS:  # dense day: first free slot
             if all(s >= e or s + minutes <= b for b, e in busy):
                 busy.append((s, s + minutes))
                 return s
         return None
 
-    def add_note(self, m: _Member, day: date, contact: str, minutes: int, *, billable: bool = True,
-                 place: str | None = None, purpose: str | None = None, interventions: str | None = None) -> bool:
+    def add_note(self, m: _Member, day: date, contact: str, minutes: int, usable: list[int], *,
+                 billable: bool = True, place: str | None = None, purpose: str | None = None,
+                 interventions: str | None = None) -> bool:
         """One note row (and its goal links) if the specialist has a free slot that day."""
-        rng = self.rng
         start = self.find_start(m.specialist, day, minutes)
         if start is None:
             return False
+        random = self._random
         if place is None:
-            if contact == "face-to-face":
-                place = self.weighted(PLACES_FACE)
-            elif contact in ("telehealth", "audio-only"):
-                place = "remote"
-            elif contact == "group":
-                place = "agency-office" if rng.random() < 0.8 else "community"
-            else:
-                place = rng.choice(("agency-office", "remote", "other"))
-        usable = [i for i, (_, until) in enumerate(m.goals) if until is None or day <= until] or [0]
-        linked = rng.sample(usable, min(len(usable), rng.choice((1, 1, 2))))
-        gtext, gints = m.goal_texts[linked[0]]
+            place = self.pick(_PLACE_POOL[contact])
+        first = self.pick(usable)
+        linked = [first]
+        if len(usable) > 1 and random() < 0.15:
+            second = self.pick(usable)
+            if second != first:
+                linked.append(second)
         staff = self.staff[m.specialist]
         note_id = self.new_id()
         audio = contact == "audio-only"
-        signed_minute = min(start + minutes + rng.randint(5, 180), 23 * 60 + 45)
+        signed_minute = min(start + minutes + 5 + int(random() * 175), 23 * 60 + 45)
         self.rows["note"].append({
             "id": note_id, "member_id": m.id, "staff_id": staff["id"], "date": day,
-            "start_time": f"{start // 60:02d}:{start % 60:02d}", "minutes": minutes, "billable": billable,
+            "start_time": _HHMM[start], "minutes": minutes, "billable": billable,
             "nonbillable_reason": None if billable else "transportation",
             "contact_type": contact, "place": place,
-            "purpose": purpose or rng.choice(PURPOSES).format(goal=f'"{gtext}"'),
-            "interventions": interventions or rng.choice(INTERVENTIONS).format(intervention=rng.choice(gints).lower()),
-            "effectiveness": rng.choice(EFFECTIVENESS),
+            "purpose": purpose or self.pick(m.purposes[first]),
+            "interventions": interventions or self.pick(m.interventions[first]),
+            "effectiveness": self.pick(EFFECTIVENESS),
             "identity_verified": True if audio else None,  # N-5
-            "consent": (rng.choice(("verbal", "verbal", "written")) if audio else None),
+            "consent": self.pick(("verbal", "verbal", "written")) if audio else None,
             "signed_at": self.local_iso(day, signed_minute),
             "signed_by_name": staff["name"], "signed_by_credentials": staff["credentials"],
-            **self.ts(),
         })
+        note_goal = self.rows["note_goal"]
         for i in linked:
-            self.rows["note_goal"].append({"note_id": note_id, "goal_id": m.goals[i][0]})
+            note_goal.append({"note_id": note_id, "goal_id": m.goals[i][0]})
         return True
 
     def add_attempt(self, m: _Member, day: date, method: str | None = None, outcome: str | None = None) -> None:
-        rng = self.rng
         if method is None:
-            method, outcomes = rng.choice(ATTEMPT_METHODS)
-            outcome = rng.choice(outcomes)
+            method, outcomes = self.pick(ATTEMPT_METHODS)
+            outcome = self.pick(outcomes)
         assert outcome is not None
-        minute = rng.randrange(8 * 60, 19 * 60)
+        minute = 8 * 60 + int(self._random() * 11 * 60)
         self.rows["attempt"].append({
             "id": self.new_id(), "member_id": m.id, "staff_id": self.staff[m.specialist]["id"],
             "at": self.local_iso(day, minute), "at_utc": self.utc(day, minute), "on_date": day,
-            "method": method, "outcome": outcome, "detail": ATTEMPT_DETAIL[outcome], **self.ts(),
+            "method": method, "outcome": outcome, "detail": ATTEMPT_DETAIL[outcome],
         })
 
-    def direct_contact(self, m: _Member, days: list[date], budget: int) -> int:
+    def direct_contact(self, m: _Member, days: list[date], usable: list[int], budget: int) -> int:
         """One billable direct contact (C-1) on one of `days`; returns the minutes used (0 if none fit)."""
-        rng = self.rng
         weekdays = [d for d in days if d.weekday() < 5]
-        pool = weekdays if weekdays and rng.random() < 0.95 else days
-        contact = self.weighted(DIRECT_TYPES)
+        pool = weekdays if weekdays and self._random() < 0.95 else days
+        contact = self.pick(_DIRECT_POOL)
         if contact == "audio-only" and m.payer == "ct-waiver":
             contact = "face-to-face"  # U-2: telephone contact is not billable in the CT waiver
-        minutes = min(rng.choice(MINUTES[contact]), budget)
+        minutes = min(self.pick(MINUTES[contact]), budget)
         if minutes < 15:
             return 0
-        for day in [rng.choice(pool), *days]:
-            if self.add_note(m, day, contact, minutes):
+        for day in [self.pick(pool), *days]:
+            if self.add_note(m, day, contact, minutes, usable):
                 return minutes
         return 0
 
     def build_weeks(self, m: _Member) -> None:
         """C-3 week by week: contacts most weeks, attempts in the rest; the roles' weeks as documented."""
-        rng = self.rng
+        random = self._random
         end = self.last_day(m)
         current = self.as_of - timedelta(days=self.as_of.weekday())
         previous = current - timedelta(days=7)
         ws = m.admit - timedelta(days=m.admit.weekday())
+        week = timedelta(days=7)
+        one = timedelta(days=1)
         while ws <= end:
             first = max(ws, m.admit)
             last = min(ws + timedelta(days=6), end)
-            days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-            budget = WEEKLY_BILLABLE_MINUTES
+            days = [first + one * i for i in range((last - first).days + 1)]
+            usable = [i for i, (_, until) in enumerate(m.goals) if until is None or first <= until] or [0]
             if ws == previous and m.role == MISSED:
                 self.add_attempt(m, days[len(days) // 2], "phone", "left-message")  # one attempt: missed
             elif ws == current and m.role == MISSED:
@@ -687,40 +703,37 @@ class _Builder:
                 self.add_attempt(m, days[1], "phone", "no-answer")
                 self.add_attempt(m, days[3], "home-visit", "not-home")
                 self.add_attempt(m, days[3], "text", "no-answer")
-            elif (ws < previous and first != m.admit and last != end and len(days) >= 3
-                  and rng.random() < 0.03):
-                picks = sorted(rng.sample(days, rng.choice((2, 2, 3))))
-                for d in picks:
+            elif ws < previous and first != m.admit and last != end and len(days) >= 3 and random() < 0.03:
+                for d in sorted(self.rng.sample(days, 2 if random() < 0.7 else 3)):
                     self.add_attempt(m, d)
-                if rng.random() < 0.3:
-                    self.add_note(m, rng.choice(days), "collateral", rng.choice(MINUTES["collateral"]),
+                if random() < 0.3:
+                    self.add_note(m, self.pick(days), "collateral", self.pick(MINUTES["collateral"]), usable,
                                   purpose="Coordinate support while member is out of touch.",
-                                  interventions=rng.choice(COLLATERAL_TEXT))
+                                  interventions=self.pick(COLLATERAL_TEXT))
             else:
-                n_contacts = 1 if rng.random() < 0.62 else 2
-                if rng.random() < 0.1 and len(days) > 1:
+                r = random()
+                n_contacts = 1 if r < self.one_contact else 2 if r < 0.95 else 3
+                if random() < 0.1 and len(days) > 1:
                     self.add_attempt(m, days[0])  # tried first, met later in the week
                     days_for_contact = days[1:]
                 else:
                     days_for_contact = days
                 used = 0
                 for _ in range(n_contacts):
-                    got = self.direct_contact(m, days_for_contact, budget - used)
+                    got = self.direct_contact(m, days_for_contact, usable, WEEKLY_BILLABLE_MINUTES - used)
                     if not got and used == 0:  # pragma: no cover - a week always has room for one contact
                         raise DemoError("could not schedule a weekly contact")
                     used += got
-                if rng.random() < 0.08 and budget - used >= 15:
-                    self.add_note(m, rng.choice(days), "collateral",
-                                  min(rng.choice(MINUTES["collateral"]), budget - used),
+                if random() < 0.08 and WEEKLY_BILLABLE_MINUTES - used >= 15:
+                    self.add_note(m, self.pick(days), "collateral",
+                                  min(self.pick(MINUTES["collateral"]), WEEKLY_BILLABLE_MINUTES - used), usable,
                                   purpose="Coordinate care with the member's supports.",
-                                  interventions=rng.choice(COLLATERAL_TEXT))
-                if rng.random() < 0.05:
-                    self.add_note(m, rng.choice(days), "face-to-face", rng.choice((30, 45)), billable=False,
+                                  interventions=self.pick(COLLATERAL_TEXT))
+                if random() < 0.05:
+                    self.add_note(m, self.pick(days), "face-to-face", self.pick((30, 45)), usable, billable=False,
                                   place="community", purpose="Transportation to errands in the PCP.",
                                   interventions=TRANSPORT_TEXT)
-            ws += timedelta(days=7)
-
-    # -- after the members --------------------------------------------------------------------------------
+            ws += week
 
     def build_supervision(self) -> None:
         """S-4: one session per specialist per week, on a day not after as_of; one gap in the previous week."""
@@ -736,7 +749,7 @@ class _Builder:
                     d = min(ws + timedelta(days=preferred), self.as_of)
                     self.rows["supervision_session"].append({
                         "id": self.new_id(), "supervisor_id": self.supervisor_of[j]["id"], "specialist_id": spec["id"],
-                        "date": d, "notes": "Individual supervision: caseload review and self-care.", **self.ts(),
+                        "date": d, "notes": "Individual supervision: caseload review and self-care.",
                     })
                 ws += timedelta(days=7)
 
@@ -790,6 +803,28 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, An
         yield rows[i : i + size]
 
 
+def _insert_statement(table: Table, now: datetime, engine: Engine) -> Executable:
+    """The bulk INSERT for one table, shaped for speed with the audit triggers on.
+
+    - `created_at` / `updated_at` are one SQL literal (rendered by the column type, so stored exactly as the app
+      stores them) instead of two bound datetimes per row: the per-row datetime conversion was a tenth of the run.
+    - RETURNING makes SQLAlchemy send the executemany as multi-row `INSERT ... VALUES (...), (...)` batches
+      ("insertmanyvalues") instead of one `sqlite3_step` per row. SQLite sets up each trigger program once per
+      statement, so with the audit triggers this is about 2.5x faster per row (measured: ~90 vs ~230 us per note).
+    """
+    statement: Any = insert(table)
+    stamped = {c for c in ("created_at", "updated_at") if c in table.c}
+    if stamped == {"created_at", "updated_at"}:
+        column_type = table.c.created_at.type
+        process = column_type.dialect_impl(engine.dialect).bind_processor(engine.dialect)
+        text = process(now) if process else now.isoformat(sep=" ")
+        stamp = literal_column("'" + str(text).replace("'", "''") + "'")
+        statement = statement.values(created_at=stamp, updated_at=stamp)
+    if engine.dialect.insert_returning:  # SQLite 3.35+
+        statement = statement.returning(next(iter(table.primary_key.columns)))
+    return statement
+
+
 def _put_settings(session: Session, values: dict[str, str]) -> None:
     """The agency settings the demo assumes (JSON values, as cpss_tui.data.settings stores them)."""
     existing = set(session.scalars(select(AppSetting.key).where(AppSetting.key.in_(values))))  # type: ignore[attr-defined]
@@ -835,9 +870,9 @@ def generate(
             )
         builder.build()
         for table in _TABLES:
-            rows = builder.rows[table.name]
-            for chunk in _chunks(rows, CHUNK):
-                session.execute(insert(table), chunk)
+            statement = _insert_statement(table, builder.now, engine)
+            for chunk in _chunks(builder.rows[table.name], CHUNK):
+                session.execute(statement, chunk)
         _put_settings(session, {
             "agency.name": f'"{AGENCY_NAME}"',
             "agency.week_start": f'"{WEEK_START}"',

@@ -140,7 +140,7 @@ PROFILES: Final[dict[str, PayerProfile]] = {
         nonbillable_contact_types=("telehealth", "audio-only", "collateral"),
         rate_per_unit=Decimal("12.33"),
         excluded_concurrent_services=_CT_EXCLUDED_SERVICES,
-        act_transition_days=30,
+        act_transition_days=31,
     ),
 }
 

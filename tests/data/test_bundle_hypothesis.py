@@ -20,7 +20,9 @@ from cpss_tui.data.bundle import BundleError, export_bundle, import_bundle
 from cpss_tui.data.bundle_schema import LISTS, SPECS, TOP_KEYS
 from cpss_tui.data.migrate import open_database
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 scalars = (
     st.none()
@@ -28,15 +30,32 @@ scalars = (
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12)
-    | st.sampled_from(["2026-02-30", "2026-09-02", "10:00", "24:00", "2026-09-02T11:30:00-04:00", "s1", "m1",
-                       "g1", "audio-only", "", " "])
+    | st.sampled_from(
+        [
+            "2026-02-30",
+            "2026-09-02",
+            "10:00",
+            "24:00",
+            "2026-09-02T11:30:00-04:00",
+            "s1",
+            "m1",
+            "g1",
+            "audio-only",
+            "",
+            " ",
+        ]
+    )
 )
 json_values = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
-field_names = st.sampled_from(sorted({s.key for specs in SPECS.values() for s in specs})) | st.text(max_size=8)
+field_names = st.sampled_from(sorted({s.key for specs in SPECS.values() for s in specs})) | st.text(
+    max_size=8
+)
 records = st.dictionaries(field_names, json_values, max_size=8)
 bundle_like = st.fixed_dictionaries(
     {"format": st.just("cpss-bundle"), "version": st.just(1)},

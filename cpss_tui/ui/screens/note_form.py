@@ -69,6 +69,7 @@ class NoteForm(Screen[bool]):
         self._dirty = False
         self._saved: dict[str, Any] | None = None
         self._show_all = False
+        self._pending: dict[str, Any] = {}
 
     @property
     def cpss(self) -> CpssApp:
@@ -133,7 +134,10 @@ class NoteForm(Screen[bool]):
         yield Static("", id="draft-state", classes="muted")
         with Horizontal(classes="buttons"):
             yield Button(
-                f"Sign as {ctx.signer_name}, {ctx.signer_credentials} (ctrl+s)", id="sign", variant="primary", compact=True
+                f"Sign as {ctx.signer_name}, {ctx.signer_credentials} (ctrl+s)",
+                id="sign",
+                variant="primary",
+                compact=True,
             )
             yield Button("Close, keep draft (esc)", id="close", compact=True)
         yield Footer()
@@ -219,8 +223,10 @@ class NoteForm(Screen[bool]):
     @on(Checkbox.Changed)
     @on(SelectionList.SelectedChanged)
     def _changed(self) -> None:
-        if self._saved is None or self.fields() == self._saved:
+        fields = self.fields()
+        if self._saved is None or fields == self._saved:
             return  # still loading, or an event that changed nothing (e.g. the form being filled)
+        self._pending = fields  # kept outside the widgets, so a close can still save it after they are gone
         self._dirty = True
         self.query_one("#draft-state", Static).update("Unsaved changes…")
         if self._timer is not None:
@@ -237,13 +243,17 @@ class NoteForm(Screen[bool]):
         """Write the form to the draft table now (called by the debounce timer, on close and before signing)."""
         if not self._dirty:
             return
+        self._write_draft()
+        self.query_one("#draft-state", Static).update("Draft saved.")
+
+    def _write_draft(self) -> None:
+        """Write the last known fields to the draft table; touches no widget (safe while unmounting)."""
         app = self.cpss
         assert app.user is not None
-        self.draft_id = records.save_draft(
-            app.engine, app.user.id, self.draft_id, self.member_id, self.fields()
-        )
+        fields = self._pending
+        self.draft_id = records.save_draft(app.engine, app.user.id, self.draft_id, self.member_id, fields)
+        self._saved = fields
         self._dirty = False
-        self.query_one("#draft-state", Static).update("Draft saved.")
 
     def _refresh_checks(self) -> None:
         app = self.cpss
@@ -294,6 +304,7 @@ class NoteForm(Screen[bool]):
     def action_sign(self) -> None:
         app = self.cpss
         assert app.user is not None
+        self._pending = self.fields()
         self._dirty = True
         self.save_draft()
         try:
@@ -311,7 +322,7 @@ class NoteForm(Screen[bool]):
 
     def on_unmount(self) -> None:
         if self._dirty:
-            self.save_draft()
+            self._write_draft()
 
 
 def parse_date(text: str) -> date | None:
