@@ -224,6 +224,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = run(argv)
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:
+        # `cpss-tui export | head`: the reader left; that is not an error worth a log entry.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_OK
     except SystemExit:
         raise
     except BaseException as exc:  # last line of defence: a short message, details in the log

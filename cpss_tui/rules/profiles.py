@@ -128,6 +128,9 @@ PROFILES: Final[dict[str, PayerProfile]] = {
         nonbillable_activities=_LA_NONBILLABLE,
         nonbillable_contact_types=("telehealth", "audio-only", "collateral"),
         requires_continuing_care_plan=True,
+        # I.C: "Criteria i and either ii, iii or iv": goals substantially met, member/family requests
+        # discharge, transfer to another service/level. No "natural supports" criterion.
+        discharge_reasons=("goals-met", "declined", "needs-more-intensive", "other-modality"),
     ),
     # CT waiver: 15-minute unit, $12.33, "under 15 minutes" not billable (floor), telephone contact
     # non-billable, covered services are "face-to-face with the participant", coordination with providers
@@ -140,7 +143,7 @@ PROFILES: Final[dict[str, PayerProfile]] = {
         nonbillable_contact_types=("telehealth", "audio-only", "collateral"),
         rate_per_unit=Decimal("12.33"),
         excluded_concurrent_services=_CT_EXCLUDED_SERVICES,
-        act_transition_days=31,
+        act_transition_days=30,
     ),
 }
 

@@ -91,6 +91,9 @@ def test_m3_discharge_reason_and_la_continuing_care_plan() -> None:
     assert [(p.rule, p.field) for p in problems] == [("M-3", "continuing_care_plan")]
     assert problems[0].rule_flag == "continuing-care-plan"
     assert discharge_problems("declined", "Step down to outpatient therapy with Dr. K", LA) == []
+    # LA.CP.BH.505c I.C has no "natural supports" criterion (README.md); NC 8G B does.
+    assert [p.field for p in discharge_problems("natural-supports", "plan", LA)] == ["discharge_reason"]
+    assert discharge_problems("natural-supports", None, NC) == []
 
 
 def test_m4_family_member_refused() -> None:

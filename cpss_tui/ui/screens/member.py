@@ -103,8 +103,8 @@ class MemberScreen(Screen[None]):
             else ""
         )
         self.query_one("#member-header", Static).update(
-            f"{record.name} · {record.medicaid_id} · {record.payer} · admitted {record.admitted_on} · "
-            f"age {record.age} · specialist {record.specialist}{discharged}"
+            f"{record.name} · {record.medicaid_id} · {record.payer} · age {record.age}\n"
+            f"admitted {record.admitted_on} · specialist {record.specialist}{discharged}"
         )
         notes = self.query_one("#notes", DataTable)
         notes.clear()
