@@ -34,6 +34,7 @@ from cpss_tui.data.models import (
 )
 
 DIRECT_CONTACT_TYPES = ("face-to-face", "telehealth", "audio-only", "group")  # C-1
+CURRENT_GOAL_STATUSES = ("active", "revised")  # P-1/P-4: goals a plan is working on
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ def units_expression(policies: Mapping[str, UnitPolicy]) -> ColumnElement[int]:
     midpoint = [p for p, pol in policies.items() if pol.rounding == "midpoint"]
     zero_when = [
         Note.billable.is_(False),
-        and_(Note.nonbillable_reason.is_not(None), Note.nonbillable_reason != ""),
+        # rules.units.billable_units: any non-blank reason (whitespace alone is no reason).
+        and_(Note.nonbillable_reason.is_not(None), func.trim(Note.nonbillable_reason) != ""),
     ]
     for payer, pol in policies.items():
         if pol.nonbillable_contact_types:
@@ -222,7 +224,10 @@ def member_facts(session: Session, as_of: date, week: Period, previous: Period) 
         )
         .scalar_subquery()
     )
-    first_note = select(func.min(Note.date)).where(Note.member_id == m.id).scalar_subquery()
+    # N-7 as of `as_of`: a note dated later is not known yet.
+    first_note = (
+        select(func.min(Note.date)).where(Note.member_id == m.id, Note.date <= as_of).scalar_subquery()
+    )
     stmt = select(
         m.id,
         m.name,
@@ -346,12 +351,19 @@ def unauthorized_units_by_fiscal_year(
 
 def current_pcps(session: Session, as_of: date) -> dict[str, PcpFacts]:
     """Each member's latest PCP effective on or before `as_of`, with goal and crisis-plan facts."""
-    goals = select(func.count()).where(Goal.pcp_id == Pcp.id, Goal.status != "discontinued").scalar_subquery()
+    # P-1 with P-4: the goals that count are the current ones (active, revised), as rules.pcp.pcp_state
+    # expects; a plan whose goals are all achieved or discontinued has nothing left to work on and is
+    # incomplete until a new goal is written.
+    goals = (
+        select(func.count())
+        .where(Goal.pcp_id == Pcp.id, Goal.status.in_(CURRENT_GOAL_STATUSES))
+        .scalar_subquery()
+    )
     without = (
         select(func.count())
         .where(
             Goal.pcp_id == Pcp.id,
-            Goal.status.in_(("active", "revised")),
+            Goal.status.in_(CURRENT_GOAL_STATUSES),
             ~exists().where(Intervention.goal_id == Goal.id),
         )
         .scalar_subquery()

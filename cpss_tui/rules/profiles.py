@@ -119,28 +119,31 @@ PROFILES: Final[dict[str, PayerProfile]] = {
     "nc-wellcare": PayerProfile(
         name="nc-wellcare", unmanaged_units=24, nonbillable_activities=_NC_NONBILLABLE
     ),
-    # LA.CP.BH.505c I.A.i "Member/enrollee must be 21 years of age or older" (no EPSDT exception in the text);
-    # Description: "PSS are face-to-face interventions with the member/enrollee present"; I.C.i continuing
-    # care plan for discharge. See README.md.
+    # LA.CP.BH.505c I.A.i "Member/enrollee must be 21 years of age or older". rules.md M-1 allows EPSDT for
+    # la-lhcc and the acceptance cases follow rules.md, so EPSDT stays allowed by default; an agency that reads
+    # the LA text strictly sets profile.la-lhcc.epsdt_allowed = false (see README.md).
+    # Description: "PSS are face-to-face interventions with the member/enrollee present": a collateral
+    # contact (member absent) is not PSS; telehealth and audio-only have the member present.
+    # I.C.i continuing care plan for discharge.
     "la-lhcc": PayerProfile(
         name="la-lhcc",
-        epsdt_allowed=False,
         nonbillable_activities=_LA_NONBILLABLE,
-        nonbillable_contact_types=("telehealth", "audio-only", "collateral"),
+        nonbillable_contact_types=("collateral",),
         requires_continuing_care_plan=True,
         # I.C: "Criteria i and either ii, iii or iv": goals substantially met, member/family requests
         # discharge, transfer to another service/level. No "natural supports" criterion.
         discharge_reasons=("goals-met", "declined", "needs-more-intensive", "other-modality"),
     ),
-    # CT waiver: 15-minute unit, $12.33, "under 15 minutes" not billable (floor), telephone contact
-    # non-billable, covered services are "face-to-face with the participant", coordination with providers
-    # non-billable (collateral), 30-day ACT/CSP transition. No participant age in the text: 18 (adult).
+    # CT waiver: 15-minute unit, $12.33, "under 15 minutes" not billable (floor), "(3) Telephone contact"
+    # non-billable (audio-only, U-2), "(2) Communication and coordination with ... other service providers"
+    # non-billable (collateral), 30-day ACT/CSP transition. Telehealth (audio-video, participant present)
+    # stays billable as rules.md U-2 lists only telephone. No participant age in the text: 18 (adult).
     "ct-waiver": PayerProfile(
         name="ct-waiver",
         min_age=18,
         epsdt_allowed=False,
         nonbillable_activities=_CT_NONBILLABLE,
-        nonbillable_contact_types=("telehealth", "audio-only", "collateral"),
+        nonbillable_contact_types=("audio-only", "collateral"),
         rate_per_unit=Decimal("12.33"),
         excluded_concurrent_services=_CT_EXCLUDED_SERVICES,
         act_transition_days=30,

@@ -250,9 +250,11 @@ def _member_status(
     active = f.admitted_on <= as_of and not discharged
 
     def week_status(period: Period, direct: int, attempts: int, days: int) -> str | None:
-        if not weeks.is_active_in_week(f.admitted_on, f.discharged_on, period.start, period.end):
-            return None
-        if period.start > as_of:
+        # W-2 evaluated as of `as_of`: an admission dated after `as_of` has not happened yet, so a member
+        # admitted later in the current week has no status before the admission day (no "pending" contact
+        # is owed to someone not yet admitted).
+        last_known_day = min(period.end, as_of)
+        if not weeks.is_active_in_week(f.admitted_on, f.discharged_on, period.start, last_known_day):
             return None
         return contact.weekly_status(
             direct_contacts=direct,
@@ -267,11 +269,12 @@ def _member_status(
     prev = week_status(previous, f.direct_prev_week, f.attempts_prev_week, f.attempt_days_prev_week)
     attention = active and contact.needs_attention(current, f.last_direct_contact, as_of, prev)
 
-    if discharged:
-        visit = VisitStatus(None, None, f.last_counting_visit)
-    else:
-        due = visits.next_visit_due(f.admitted_on, f.last_counting_visit)
-        visit = VisitStatus(due, visits.visit_state(due, as_of, agency.due_soon_days), f.last_counting_visit)
+    # V-2..V-5 through the one rule function: no visit is due for a member discharged on or before as_of,
+    # nor when the due date falls after a recorded discharge date (V-5).
+    due, visit_state = visits.supervisor_visit_status(
+        f.admitted_on, f.discharged_on, f.last_counting_visit, as_of, agency.due_soon_days
+    )
+    visit = VisitStatus(due, visit_state, f.last_counting_visit)
 
     in_week = [n for n in notes if week.start <= n.date <= as_of]
     today = UnitUse(sum(_note_units(n, profile) for n in in_week if n.date == as_of), profile.day_cap)

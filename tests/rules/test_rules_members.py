@@ -53,12 +53,14 @@ def test_m1_state_funded_minimum_18_no_epsdt() -> None:
     assert age_flag(date(2008, 9, 2), admitted, STATE, epsdt=True) is not None
 
 
-def test_m1_la_lhcc_21_without_epsdt_exception() -> None:
-    # LA.CP.BH.505c I.A.i "must be 21 years of age or older" (policy wins, see README.md); overridable.
+def test_m1_la_lhcc_21_unless_epsdt_and_strict_reading_is_a_setting() -> None:
+    # rules.md M-1: "21 for nc-medicaid, la-lhcc unless EPSDT is recorded". LA.CP.BH.505c I.A.i reads
+    # "must be 21 years of age or older" with no exception: an agency can choose that reading by setting.
     admitted = date(2026, 9, 1)
-    assert age_flag(date(2006, 1, 1), admitted, LA, epsdt=True) is not None
-    relaxed = profile_with_overrides("la-lhcc", {"epsdt_allowed": True})
-    assert age_flag(date(2006, 1, 1), admitted, relaxed, epsdt=True) is None
+    assert age_flag(date(2006, 1, 1), admitted, LA, epsdt=False) is not None
+    assert age_flag(date(2006, 1, 1), admitted, LA, epsdt=True) is None
+    strict = profile_with_overrides("la-lhcc", {"epsdt_allowed": False})
+    assert age_flag(date(2006, 1, 1), admitted, strict, epsdt=True) is not None
 
 
 def test_m2_concurrent_actt_cst_psr_flagged() -> None:
