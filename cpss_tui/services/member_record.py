@@ -6,6 +6,7 @@ whole; lists are returned newest first as plain dataclasses.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -31,6 +32,7 @@ from cpss_tui.data.models import (
 from cpss_tui.rules import members as member_rules
 from cpss_tui.rules import notes as note_rules
 from cpss_tui.rules import units as unit_rules
+from cpss_tui.rules.profiles import PayerProfile
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,9 @@ class MemberRecord:
 
 def load_member_record(engine: Engine, member_id: str, staff_id: str, as_of: date) -> MemberRecord | None:
     """Everything the member screen shows, or None for an unknown member."""
-    profiles = settings.load_profiles(engine)
+    values = settings.get_all(engine)
+    profiles = settings.profiles_from(values)
+    agency_week_start = settings.agency_settings_from(values).week_start
     with read_session(engine) as session:
         member = session.get(Member, member_id)
         if member is None:
@@ -246,19 +250,27 @@ def load_member_record(engine: Engine, member_id: str, staff_id: str, as_of: dat
                 select(Attempt).where(Attempt.member_id == member_id).order_by(Attempt.at_utc.desc())
             )
         )
-        auths = []
-        for a in session.scalars(
+        auth_rows = session.scalars(
             select(Authorization)
             .where(Authorization.member_id == member_id)
             .order_by(Authorization.start_date.desc())
-        ):
-            used = sum(n.units for n in notes if a.start_date <= n.date <= min(a.end_date, as_of))
-            used = min(used, a.units) if used > a.units else used
-            auths.append(
-                AuthorizationView(
-                    a.id, a.number, a.start_date, a.end_date, a.units, used, a.units - used, a.override_reason
-                )
+        ).all()
+        used = _units_used_per_authorization(
+            notes, auth_rows, member.admitted_on, as_of, profile, agency_week_start
+        )
+        auths = [
+            AuthorizationView(
+                a.id,
+                a.number,
+                a.start_date,
+                a.end_date,
+                a.units,
+                used.get(a.id, 0),
+                a.units - used.get(a.id, 0),
+                a.override_reason,
             )
+            for a in auth_rows
+        ]
         visits = tuple(
             VisitView(
                 v.id, v.date, names.get(v.supervisor_id, (v.supervisor_id, ""))[0], v.face_to_face, v.notes
@@ -287,3 +299,40 @@ def load_member_record(engine: Engine, member_id: str, staff_id: str, as_of: dat
             tuple(auths),
             visits,
         )
+
+
+def _units_used_per_authorization(
+    notes: tuple[NoteView, ...],
+    auths: Sequence[Authorization],
+    admitted: date,
+    as_of: date,
+    profile: PayerProfile,
+    week_start: str,
+) -> dict[str, int]:
+    """U-5/U-9: units counted against each authorization after the day and week caps, as `status` counts them."""
+    inputs = []
+    for n in notes:
+        if n.date > as_of:
+            continue
+        auth = next((a for a in auths if a.start_date <= n.date <= a.end_date), None)
+        inputs.append(
+            unit_rules.CapInput(
+                key=n.id,
+                day=n.date,
+                start_time=n.start_time,
+                units=n.units,
+                authorization_id=auth.id if auth else None,
+            )
+        )
+    capped = unit_rules.apply_caps(
+        inputs,
+        admitted=admitted,
+        week_start=week_start,
+        profile=profile,
+        authorized={a.id: a.units for a in auths},
+    )
+    used: dict[str, int] = {}
+    for result in capped:
+        if result.authorization_id is not None:
+            used[result.authorization_id] = used.get(result.authorization_id, 0) + result.billable
+    return used
