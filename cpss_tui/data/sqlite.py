@@ -15,12 +15,13 @@ PostgreSQL server; what only SQLite needs or understands lives here.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from cpss_tui.locations import ensure_private_file
 
@@ -159,3 +160,30 @@ def audit_trigger_statements(table: AuditedTable) -> list[str]:
 def drop_trigger_statements(names: Iterable[str]) -> list[str]:
     """DROP statements for the given trigger names (used by downgrades)."""
     return [f"DROP TRIGGER IF EXISTS {n}" for n in names]
+
+
+@contextmanager
+def audit_triggers_suspended(connection: Connection, source: str, counts: dict[str, int]) -> Iterator[None]:
+    """Bulk load without per-row audit entries, inside the caller's transaction.
+
+    Only for writing synthetic data into an empty database (`cpss-tui demo`): per-row audit entries would
+    double the cost of a quarter of a million notes and say nothing an auditor needs. The audit triggers are
+    dropped and re-created in the same transaction (SQLite DDL is transactional: if the load fails, the
+    rollback restores them), and the log gets one entry per table saying how many rows `source` wrote.
+    The record-lock triggers (N-3) stay in force throughout.
+    """
+    saved = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'trg_audit_%' ORDER BY name"
+    ).all()
+    for name, _sql in saved:
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    yield
+    for _name, sql in saved:
+        connection.exec_driver_sql(sql)
+    for table, rows in sorted(counts.items()):
+        connection.exec_driver_sql(
+            "INSERT INTO audit_log (at_utc, staff_id, table_name, record_id, member_id, action, changes) "
+            "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL, ?, '*', NULL, 'insert', "
+            "json_object('rows', ?, 'source', ?))",
+            (table, rows, source),
+        )

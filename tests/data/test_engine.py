@@ -189,3 +189,38 @@ def test_concurrent_writers_do_not_see_database_locked(engine) -> None:
     assert errors == []
     with read_session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Note)) == 2 + 100
+
+
+def test_demo_bulk_load_keeps_the_audit_triggers_and_logs_a_summary(engine) -> None:
+    """The demo's bulk load suspends per-row audit entries only inside its own transaction."""
+    from cpss_tui.data.demo import generate
+
+    def triggers() -> list[str]:
+        with engine.connect() as conn:
+            return [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+                )
+            ]
+
+    before = triggers()
+    generate(engine, as_of=date(2026, 11, 22))
+    assert triggers() == before and any(n.startswith("trg_audit_note_") for n in before)
+    with engine.connect() as conn:
+        summary = dict(
+            conn.exec_driver_sql(
+                "SELECT table_name, json_extract(changes, '$.rows') FROM audit_log WHERE record_id = '*'"
+            ).all()
+        )
+        notes = conn.exec_driver_sql("SELECT count(*) FROM note").scalar()
+        unsigned = conn.exec_driver_sql("SELECT id FROM note WHERE signed_at IS NULL LIMIT 1").scalar()
+    assert summary["note"] == notes and summary["member"] == 26
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE note SET minutes = minutes + 1 WHERE id = ?", (unsigned,))
+        assert (
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM audit_log WHERE record_id = ? AND action = 'update'", (unsigned,)
+            ).scalar()
+            == 1
+        )
