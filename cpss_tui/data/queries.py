@@ -322,11 +322,17 @@ def authorizations_of(session: Session, member_ids: Iterable[str]) -> list[Autho
 
 
 def unauthorized_units_by_fiscal_year(
-    session: Session, as_of: date, policies: Mapping[str, UnitPolicy], fiscal_year_start_month: int = 7
+    session: Session,
+    as_of: date,
+    policies: Mapping[str, UnitPolicy],
+    fiscal_year_start_month: int = 7,
+    fiscal_year_start_day: int = 1,
 ) -> dict[str, dict[int, int]]:
-    """U-6: rounded billable units dated outside every authorization, per member and state fiscal year.
+    """U-6: rounded billable units (before caps) dated outside every authorization, per member and state
+    fiscal year, counting notes dated on or before `as_of`.
 
-    The fiscal year is named by the calendar year it starts in (July 1 - June 30 by default).
+    The fiscal year is named by the calendar year it starts in (July 1 - June 30 by default), as
+    rules.units.fiscal_year_of.
     """
     covered = exists().where(
         Authorization.member_id == Note.member_id,
@@ -334,7 +340,12 @@ def unauthorized_units_by_fiscal_year(
         Authorization.end_date >= Note.date,
     )
     year = extract("year", Note.date)
-    fiscal_year = case((extract("month", Note.date) >= fiscal_year_start_month, year), else_=year - 1)
+    month, day = extract("month", Note.date), extract("day", Note.date)
+    in_new_year = or_(
+        month > fiscal_year_start_month,
+        and_(month == fiscal_year_start_month, day >= fiscal_year_start_day),
+    )
+    fiscal_year = case((in_new_year, year), else_=year - 1)
     units = units_expression(policies)
     stmt = (
         select(Note.member_id, fiscal_year, func.sum(units))

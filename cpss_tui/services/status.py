@@ -196,8 +196,15 @@ def compute_status(engine: Engine, as_of: date) -> Status:
             [week.start] + [weeks.week_bounds(a.start, agency.week_start)[0] for a in auths.values()]
         )
         window_notes = queries.notes_between(session, window_start, as_of)
+        # U-6: only nc-wellcare has an unmanaged allowance (per fiscal year); for the other payers the
+        # grouping by year does not change the total.
+        wellcare = profiles["nc-wellcare"]
         unauthorized_fy = queries.unauthorized_units_by_fiscal_year(
-            session, as_of, _unit_policies(profiles), profiles["nc-wellcare"].fiscal_year_start_month
+            session,
+            as_of,
+            _unit_policies(profiles),
+            wellcare.fiscal_year_start_month,
+            wellcare.fiscal_year_start_day,
         )
         pcps = queries.current_pcps(session, as_of)
         services = queries.concurrent_services(session)
@@ -282,10 +289,16 @@ def _member_status(
         sum(_note_units(n, profile) for n in in_week),
         units.week_cap_for(week.start, week.end, f.admitted_on, profile),
     )
-    cap_notes = [
-        n for n in notes if auth is None or n.date >= weeks.week_bounds(auth.start, agency.week_start)[0]
-    ]
-    cap_notes = cap_notes if auth else in_week
+    # U-5/U-9: caps are applied to the notes of whole weeks from the week holding the current
+    # authorization's start (so that week's cap also sees the notes before the start) up to as_of. Reading
+    # chosen for the `over-cap` flag (rules.md does not say how long a finding stays on the member): it
+    # covers the period a compliance officer acts on, the current authorization, or the current week when
+    # there is none; an excess in a closed authorization was billed (or not) long ago.
+    if auth is not None:
+        first = weeks.week_bounds(auth.start, agency.week_start)[0]
+        cap_notes = [n for n in notes if n.date >= first]
+    else:
+        cap_notes = in_week
     used, over_cap = _caps_for_member(f, cap_notes, auth, profile, agency)
     authorization = None
     if auth is not None:

@@ -7,9 +7,8 @@ id they prove. A few tests go through the real command line (`cpss_tui.cli.run`)
 
 from __future__ import annotations
 
-import copy
 import json
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +114,9 @@ def pcp(pid: str = "p1", mid: str = "m1", **kw: Any) -> dict[str, Any]:
     return record
 
 
-def goal(gid: str = "g1", pid: str = "p1", interventions: list[str] | None = None, **kw: Any) -> dict[str, Any]:
+def goal(
+    gid: str = "g1", pid: str = "p1", interventions: list[str] | None = None, **kw: Any
+) -> dict[str, Any]:
     record = {
         "id": gid,
         "pcp_id": pid,
@@ -185,7 +186,12 @@ def visit(day: str, mid: str = "m1", supervisor: str = "s9", face_to_face: bool 
 
 
 def session(day: str, specialist: str = "s1", supervisor: str = "s9") -> dict[str, Any]:
-    return {"id": f"ss{next(_note_seq)}", "supervisor_id": supervisor, "specialist_id": specialist, "date": day}
+    return {
+        "id": f"ss{next(_note_seq)}",
+        "supervisor_id": supervisor,
+        "specialist_id": specialist,
+        "date": day,
+    }
 
 
 def bundle(week_start: str = "monday", **lists: Any) -> dict[str, Any]:
@@ -249,7 +255,15 @@ def cli_status(db_path: Path, as_of: str, capsys: pytest.CaptureFixture[str]) ->
 def example_bundle() -> dict[str, Any]:
     """interface.md's example member: met this week (2026-11-18), met last week, visit 2026-10-02, 40 units
     of the authorization used, supervised this week."""
-    weekly = ["2026-09-02", "2026-09-09", "2026-09-16", "2026-09-23", "2026-09-30", "2026-10-07", "2026-10-14"]
+    weekly = [
+        "2026-09-02",
+        "2026-09-09",
+        "2026-09-16",
+        "2026-09-23",
+        "2026-09-30",
+        "2026-10-07",
+        "2026-10-14",
+    ]
     notes = [note(day) for day in [*weekly, "2026-10-21", "2026-11-10", "2026-11-18"]]
     return bundle(
         notes=notes,
@@ -366,7 +380,9 @@ def test_interface_members_listed_by_id(engine: Engine) -> None:
         ("sunday", "2026-11-21", "2026-11-15", "2026-11-21"),  # Saturday: last day
     ],
 )
-def test_w1_week_bounds_in_document(engine: Engine, week_start: str, as_of: str, start: str, end: str) -> None:
+def test_w1_week_bounds_in_document(
+    engine: Engine, week_start: str, as_of: str, start: str, end: str
+) -> None:
     got = doc(engine, bundle(week_start=week_start), d(as_of))
     assert got["as_of"] == as_of
     assert got["week"] == {"start": start, "end": end}
@@ -1018,6 +1034,28 @@ def test_u6_wellcare_allowance_is_per_fiscal_year_not_carried(engine: Engine) ->
     assert m1(engine, data, d("2026-07-20"))["units"]["unauthorized"] == 6
 
 
+def test_u6_wellcare_fiscal_year_start_day_is_a_profile_setting(engine: Engine) -> None:
+    # Fiscal year from July 15: 12 units on July 6-8 belong to FY 2025 with 16 June units (28: 4 over);
+    # 12 units from July 15 are FY 2026 (under 24).
+    data = bundle(
+        members=[member(payer="nc-wellcare", admitted_on="2026-06-01", service_order_date="2026-06-01")],
+        authorizations=[],
+        notes=[note(f"2026-06-{day:02d}", minutes=60) for day in (22, 23, 24, 25)]
+        + [note(f"2026-07-{day:02d}", minutes=60) for day in (6, 7, 8, 15, 16, 17)],
+    )
+    assert m1(engine, data, d("2026-07-20"))["units"]["unauthorized"] == 0
+    settings.put(engine, "profile.nc-wellcare", {"fiscal_year_start_day": 15})
+    assert mem(doc(engine, None, d("2026-07-20")))["units"]["unauthorized"] == 4
+
+
+def test_u9_over_cap_without_an_authorization(engine: Engine) -> None:
+    data = bundle(authorizations=[], notes=[note("2026-11-18", minutes=300)])
+    m = m1(engine, data, d("2026-11-18"))
+    assert m["units"]["today"] == {"used": 20, "cap": 16}
+    assert m["units"]["unauthorized"] == 20  # U-6 counts billable time before caps
+    assert sorted(m["flags"]) == ["over-cap", "unauthorized"]
+
+
 def test_u6_medicaid_has_no_unmanaged_allowance(engine: Engine) -> None:
     data = bundle(authorizations=[], notes=[note("2026-11-18", minutes=15)])
     m = m1(engine, data, d("2026-11-18"))
@@ -1216,7 +1254,8 @@ def test_s3_supervisor_over_span(engine: Engine, count: int, over: bool) -> None
         ("nc-state", "2008-09-02", False, True),  # 17
         ("nc-state", "2008-09-02", True, True),  # EPSDT is Medicaid's, not state-funded
         ("nc-wellcare", "2005-09-02", False, True),  # 20
-        ("la-lhcc", "2005-09-02", True, True),  # LA: no EPSDT exception
+        ("la-lhcc", "2005-09-02", False, True),  # 20
+        ("la-lhcc", "2005-09-02", True, False),  # rules.md M-1: la-lhcc "unless EPSDT is recorded"
         ("ct-waiver", "2008-09-01", False, False),  # 18
     ],
 )
@@ -1353,7 +1392,9 @@ def test_cli_import_then_status_json(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert mem(got, "m2")["supervisor_visit"]["state"] is None
 
 
-def test_cli_c3_previous_week_missed_the_day_after(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_c3_previous_week_missed_the_day_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "cli.db"
     source = tmp_path / "bundle.json"
     source.write_text(json.dumps(bundle(notes=[note("2026-11-10")])), encoding="utf-8")
@@ -1382,12 +1423,3 @@ def test_cli_status_table_runs(engine: Engine, db_path: Path, capsys: pytest.Cap
     engine.dispose()
     assert run(["--db", str(db_path), "--as-of", "2026-11-22", "status"]) == 0
     assert "m1" in capsys.readouterr().out
-
-
-def test_import_is_not_mutated_by_the_helpers() -> None:
-    """Guard for the helpers themselves: bundle() returns fresh lists each time."""
-    a, b = bundle(), bundle()
-    a["members"][0]["payer"] = "nc-state"
-    assert b["members"][0]["payer"] == "nc-medicaid"
-    assert copy.deepcopy(a) == a
-    assert timedelta(days=1)
