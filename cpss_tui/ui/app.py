@@ -62,7 +62,12 @@ class CpssApp(App[None]):
         self.sub_title = f"{self.user.name}, {self.user.credentials}".strip(", ")
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(HomeScreen())
+        if self.user.role == "supervisor":
+            from cpss_tui.ui.screens.due_board import DueBoard
+
+            self.push_screen(DueBoard())
+        else:
+            self.push_screen(HomeScreen())
 
     def sign_in(self, staff_id: str) -> None:
         """Use the app as `staff_id` from now on (remembered in the database)."""

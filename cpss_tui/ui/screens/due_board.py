@@ -1,0 +1,264 @@
+"""The supervisor's home screen: every open obligation across their specialists, overdue first (issue item 1).
+
+Rows come from `services.board.due_board` in a thread worker; the kind and specialist filters narrow the loaded
+rows in memory. `v` records a visit for the highlighted member, `s` a supervision session with the highlighted
+row's specialist, `f` opens the staffing panel; after a save the board reloads and the resolved row is gone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from cpss_tui.services.board import KIND_LABELS, KINDS, Obligation, due_board
+
+if TYPE_CHECKING:
+    from cpss_tui.ui.app import CpssApp
+
+STATE_STYLES = {
+    "overdue": ("OVERDUE", "bold red"),
+    "due-soon": ("DUE SOON", "bold yellow"),
+    "open": ("OPEN", "cyan"),
+}
+COLUMNS = (
+    ("Member", "member", 18),
+    ("Kind", "kind", 11),
+    ("Due", "due", 5),
+    ("State", "state", 8),
+    ("Specialist", "specialist", 16),
+)
+
+
+def state_label(state: str) -> Text:
+    """The obligation's state as a coloured word (readable without colour)."""
+    label, style = STATE_STYLES.get(state, (state.upper(), ""))
+    return Text(label, style=style)
+
+
+def clip(text: str, width: int) -> str:
+    """`text` cut to `width` characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class DueBoard(Screen[None]):
+    """What is due across the specialists a supervisor supervises."""
+
+    AUTO_FOCUS = "#board"
+    DEFAULT_CSS = """
+    DueBoard #board-filters {
+        height: 3;
+    }
+    DueBoard #board-filters Select {
+        width: 1fr;
+    }
+    DueBoard #board {
+        height: 1fr;
+    }
+    DueBoard #board-detail {
+        height: 2;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter", "open_row", "Open", show=False, id="open"),
+        Binding(
+            "v", "record_visit", "Visit", tooltip="Record a visit with the highlighted member", id="visit"
+        ),
+        Binding(
+            "s",
+            "record_supervision",
+            "Supervise",
+            tooltip="Record a supervision session with the highlighted row's specialist",
+            id="supervise",
+        ),
+        Binding(
+            "f", "staffing", "Staffing", tooltip="Caseloads, capacity and span (S-1..S-3)", id="staffing"
+        ),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("u", "app.switch_user", "User", show=False, tooltip="Switch user", id="switch_user"),
+    ]
+    PALETTE_ACTIONS = (
+        ("Open record", "Open the record that resolves the highlighted obligation", "open_row"),
+        ("Record supervisor visit", "Face-to-face visit with the highlighted member (V-1)", "record_visit"),
+        (
+            "Record supervision session",
+            "Weekly supervision of the highlighted specialist (S-4)",
+            "record_supervision",
+        ),
+        ("Staffing panel", "Caseloads against capacity, members per FTE, span (S-1..S-3)", "staffing"),
+        ("Refresh", "Reload the due board", "refresh"),
+    )
+
+    class Loaded(Message):
+        """The board finished loading in a worker."""
+
+        def __init__(self, rows: list[Obligation]) -> None:
+            super().__init__()
+            self.rows = rows
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Obligation] = []
+        self.shown: list[Obligation] = []
+
+    @property
+    def cpss(self) -> CpssApp:
+        return cast("CpssApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the due board…", id="board-summary", classes="screen-title")
+        with Horizontal(id="board-filters"):
+            yield Select([(label, kind) for kind, label in KINDS], prompt="All kinds", id="kind-filter")
+            yield Select([], prompt="All specialists", id="specialist-filter")
+        table: DataTable[object] = DataTable(id="board", cursor_type="row", zebra_stripes=True)
+        for label, key, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield Static("", id="board-detail", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#board", DataTable).focus()
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="board-load")
+    def _load(self) -> None:
+        app = self.cpss
+        if app.user is None:
+            return
+        self.post_message(self.Loaded(due_board(app.engine, app.as_of, app.user.id)))
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        self.rows = message.rows
+        specialists = sorted({(o.specialist_name, o.specialist_id) for o in self.rows})
+        select = self.query_one("#specialist-filter", Select)
+        current = select.value
+        select.set_options([(clip(name, 30), sid) for name, sid in specialists])
+        if current != Select.NULL and any(sid == current for _name, sid in specialists):
+            select.value = current
+        self._fill()
+
+    def _filtered(self) -> list[Obligation]:
+        kind = self.query_one("#kind-filter", Select).value
+        specialist = self.query_one("#specialist-filter", Select).value
+        return [
+            o
+            for o in self.rows
+            if (kind == Select.NULL or o.kind == kind)
+            and (specialist == Select.NULL or o.specialist_id == specialist)
+        ]
+
+    def _fill(self) -> None:
+        table = self.query_one("#board", DataTable)
+        selected = self._highlighted_index()
+        previous = self.shown[selected] if selected is not None else None
+        self.shown = self._filtered()
+        overdue = sum(1 for o in self.shown if o.state == "overdue")
+        soon = sum(1 for o in self.shown if o.state == "due-soon")
+        rest = len(self.shown) - overdue - soon
+        narrowed = f" (of {len(self.rows)})" if len(self.shown) != len(self.rows) else ""
+        self.query_one("#board-summary", Static).update(
+            f"Due board · as of {self.cpss.as_of:%Y-%m-%d} · {len(self.shown)} open{narrowed}: "
+            f"{overdue} overdue, {soon} due soon, {rest} open"
+        )
+        table.clear()
+        for index, o in enumerate(self.shown):
+            table.add_row(
+                clip(o.member_name or "—", 18),
+                KIND_LABELS.get(o.kind, o.kind),
+                f"{o.due:%m-%d}" if o.due else "now",
+                state_label(o.state),
+                clip(o.specialist_name, 16),
+                key=str(index),
+            )
+        if previous is not None and previous in self.shown:
+            table.move_cursor(row=self.shown.index(previous))
+        self._show_detail()
+        if not self.shown:
+            self.query_one("#board-detail", Static).update("Nothing due. f staffing · F1 help")
+
+    def _highlighted_index(self) -> int | None:
+        table = self.query_one("#board", DataTable)
+        if not self.shown or table.cursor_row is None or not 0 <= table.cursor_row < len(self.shown):
+            return None
+        return table.cursor_row
+
+    def highlighted(self) -> Obligation | None:
+        """The obligation under the cursor, if any."""
+        index = self._highlighted_index()
+        return None if index is None else self.shown[index]
+
+    def _show_detail(self) -> None:
+        o = self.highlighted()
+        detail = self.query_one("#board-detail", Static)
+        detail.update(f"{o.rule}: {o.text}" if o else "")
+
+    @on(DataTable.RowHighlighted, "#board")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(Select.Changed)
+    def _filter(self) -> None:
+        self._fill()
+
+    @on(DataTable.RowSelected, "#board")
+    def _row_selected(self) -> None:
+        self.action_open_row()
+
+    def action_open_row(self) -> None:
+        o = self.highlighted()
+        if o is None:
+            return
+        if o.member_id is not None:
+            from cpss_tui.ui.screens.member import MemberScreen
+
+            self.app.push_screen(MemberScreen(o.member_id))
+        elif o.kind == "supervision":
+            self.action_record_supervision()
+        else:
+            self.notify(o.text, title=o.rule)
+
+    def action_record_visit(self) -> None:
+        o = self.highlighted()
+        if o is None or o.member_id is None:
+            self.notify("Highlight a member's row to record a visit.", severity="warning")
+            return
+        from cpss_tui.ui.screens.visit_form import VisitForm
+
+        self.app.push_screen(
+            VisitForm(o.member_id, o.member_name or "member"), lambda _saved: self.action_refresh()
+        )
+
+    def action_record_supervision(self) -> None:
+        o = self.highlighted()
+        user = self.cpss.user
+        if o is None or user is None or o.specialist_id == user.id:
+            self.notify("Highlight a row of one of your specialists.", severity="warning")
+            return
+        from cpss_tui.ui.screens.supervision_form import SupervisionForm
+
+        self.app.push_screen(
+            SupervisionForm(o.specialist_id, o.specialist_name), lambda _saved: self.action_refresh()
+        )
+
+    def action_staffing(self) -> None:
+        from cpss_tui.ui.screens.staffing import StaffingPanel
+
+        self.app.push_screen(StaffingPanel())
