@@ -47,6 +47,7 @@ class HomeScreen(Screen[None]):
         Binding(
             "a", "log_attempt", "Attempt", tooltip="Log a contact attempt (then ctrl+s)", id="log_attempt"
         ),
+        Binding("i", "intake", "Intake", tooltip="Admit a new member (M-1..M-4, S-2)", id="intake"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("u", "app.switch_user", "User", tooltip="Switch user", id="switch_user"),
         Binding("escape", "clear_search", "Clear", show=False, id="clear_search"),
@@ -57,6 +58,7 @@ class HomeScreen(Screen[None]):
         ("New service note", "Write a note for the highlighted member", "new_note"),
         ("Log contact attempt", "Record an attempt to reach the highlighted member", "log_attempt"),
         ("Refresh", "Reload this week's figures", "refresh"),
+        ("Intake new member", "Admit a member: payer, specialist, concurrent services", "intake"),
     )
 
     class Loaded(Message):
@@ -208,3 +210,8 @@ class HomeScreen(Screen[None]):
         from cpss_tui.ui.screens.attempt_form import AttemptForm
 
         self.app.push_screen(AttemptForm(member.id, member.name), lambda _saved: self.action_refresh())
+
+    def action_intake(self) -> None:
+        from cpss_tui.ui.screens.member_form import MemberForm
+
+        self.app.push_screen(MemberForm(), lambda _member_id: self.action_refresh())

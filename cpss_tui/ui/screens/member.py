@@ -36,11 +36,19 @@ class MemberScreen(Screen[None]):
             tooltip="Add an addendum to the highlighted signed note",
             id="addendum",
         ),
+        Binding("e", "edit_member", "Edit member", id="edit_member"),
+        Binding(
+            "t", "authorization", "Authorization", tooltip="Record a prior authorization", id="authorization"
+        ),
+        Binding("x", "discharge", "Discharge", tooltip="Discharge this member (M-3)", id="discharge"),
     ]
     PALETTE_ACTIONS = (
         ("New service note", "Write a note for this member", "new_note"),
         ("Log contact attempt", "Record an attempt to reach this member", "log_attempt"),
         ("Addendum to note", "Correct the highlighted signed note with an addendum", "addendum"),
+        ("Edit member", "Change this member's details, specialist or concurrent services", "edit_member"),
+        ("Add authorization", "Record a prior authorization (U-7 limits)", "authorization"),
+        ("Discharge member", "Discharge with a reason (M-3), after confirming", "discharge"),
     )
 
     class Loaded(Message):
@@ -243,3 +251,21 @@ class MemberScreen(Screen[None]):
         self.app.push_screen(
             AddendumForm(note.id, f"{note.date} {note.contact_type}"), lambda _saved: self._load()
         )
+
+    def action_edit_member(self) -> None:
+        from cpss_tui.ui.screens.member_form import MemberForm
+
+        self.app.push_screen(MemberForm(self.member_id), lambda _saved: self._load())
+
+    def action_authorization(self) -> None:
+        from cpss_tui.ui.screens.authorization_form import AuthorizationForm
+
+        self.app.push_screen(AuthorizationForm(self.member_id), lambda _saved: self._load())
+
+    def action_discharge(self) -> None:
+        if self.record is not None and self.record.discharged_on is not None:
+            self.notify(f"Already discharged on {self.record.discharged_on}.", severity="warning")
+            return
+        from cpss_tui.ui.screens.discharge_form import DischargeForm
+
+        self.app.push_screen(DischargeForm(self.member_id), lambda _saved: self._load())
