@@ -25,7 +25,9 @@ class CpssApp(App[None]):
     COMMANDS = App.COMMANDS | {CpssCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", tooltip="Keys and what the states mean", id="help"),
-        Binding("ctrl+t", "toggle_theme", "Theme", tooltip="Switch light / dark theme", id="theme"),
+        Binding(
+            "ctrl+t", "toggle_theme", "Theme", tooltip="Switch light / dark theme", id="theme", show=False
+        ),
         Binding(
             "ctrl+q", "quit", "Quit", tooltip="Quit (drafts are already saved)", id="quit", priority=True
         ),

@@ -125,7 +125,7 @@ class DueBoard(Screen[None]):
             table.add_column(label, key=key, width=width)
         yield table
         yield Static("", id="board-detail", classes="muted")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#board", DataTable).focus()

@@ -86,7 +86,7 @@ class HomeScreen(Screen[None]):
             table.add_column(label, key=key)
         yield table
         yield Static("", id="legend", classes="muted")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False

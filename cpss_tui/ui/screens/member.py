@@ -36,9 +36,13 @@ class MemberScreen(Screen[None]):
             tooltip="Add an addendum to the highlighted signed note",
             id="addendum",
         ),
-        Binding("e", "edit_member", "Edit member", id="edit_member"),
+        Binding("e", "edit_member", "Edit", tooltip="Edit the member (M-1, M-2, M-4, S-2)", id="edit_member"),
         Binding(
-            "t", "authorization", "Authorization", tooltip="Record a prior authorization", id="authorization"
+            "t",
+            "authorization",
+            "Auth",
+            tooltip="Record a prior authorization (U-5, U-7)",
+            id="authorization",
         ),
         Binding("x", "discharge", "Discharge", tooltip="Discharge this member (M-3)", id="discharge"),
     ]
@@ -80,7 +84,7 @@ class MemberScreen(Screen[None]):
                 yield DataTable(id="auths", cursor_type="row")
             with TabPane("Visits", id="tab-visits"):
                 yield DataTable(id="visits", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#notes", DataTable).add_columns("Date", "Type", "Min", "Units", "Signed", "Addenda")

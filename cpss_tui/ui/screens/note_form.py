@@ -140,7 +140,7 @@ class NoteForm(Screen[bool]):
                 compact=True,
             )
             yield Button("Close, keep draft (esc)", id="close", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         app = self.cpss

@@ -38,7 +38,7 @@ class Welcome(Screen[None]):
             yield Button("Set up my profile  (p)", id="profile", variant="primary")
             yield Button("Explore a demo caseload  (d)", id="demo")
             yield Static("", id="welcome-status", classes="muted")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def cpss(self) -> CpssApp:
