@@ -6,29 +6,17 @@ screen record it; every field can still be changed before saving.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from cpss_tui.services import records
+from cpss_tui.ui.widgets.form import FormDialog
 from cpss_tui.vocab import ATTEMPT_METHODS, ATTEMPT_OUTCOMES
 
-if TYPE_CHECKING:
-    from cpss_tui.ui.app import CpssApp
 
-
-class AttemptForm(ModalScreen[bool]):
+class AttemptForm(FormDialog):
     """Dismisses True when an attempt was saved."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="cancel"),
-    ]
 
     def __init__(self, member_id: str, member_name: str) -> None:
         super().__init__()
@@ -36,7 +24,7 @@ class AttemptForm(ModalScreen[bool]):
         self.member_name = member_name
 
     def compose(self) -> ComposeResult:
-        app = cast("CpssApp", self.app)
+        app = self.cpss
         now = records.default_attempt_time(app.engine, app.as_of)
         with Vertical(classes="dialog form"):
             yield Static(f"Contact attempt · {self.member_name}", classes="screen-title")
@@ -57,23 +45,14 @@ class AttemptForm(ModalScreen[bool]):
             yield Label("Detail")
             yield Input(placeholder="e.g. called cell, voicemail full", id="detail")
             yield Static("", id="form-error", classes="field-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Save  (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel  (esc)", id="cancel")
+            yield from self.form_buttons()
 
     def on_mount(self) -> None:
         self.query_one("#detail", Input).focus()
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-    @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        app = cast("CpssApp", self.app)
+        app = self.cpss
         assert app.user is not None
-        for error in self.query(".field-error").results(Static):
-            error.update("")
         try:
             records.log_attempt(
                 app.engine,
@@ -86,9 +65,7 @@ class AttemptForm(ModalScreen[bool]):
                 as_of=app.as_of,
             )
         except records.RecordRefused as refused:
-            for problem in refused.problems:
-                target = "#at-error" if problem.field == "at" else "#form-error"
-                self.query_one(target, Static).update(f"{problem.message}")
+            self.show_problems(refused.problems)
             return
         self.app.notify(f"Attempt logged for {self.member_name}.")
         self.dismiss(True)
