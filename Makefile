@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ARGS ?=
 
-.PHONY: run test lint screenshots clean
+.PHONY: run test lint screenshots bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ screenshots: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check cpss_tui tests migrations
 	$(BIN)/mypy cpss_tui
+
+# The figures of issue "Fast at agency scale" beside their targets; builds bench-cache/ once (BENCH_ARGS: see
+# benchmarks/bench.py --help, e.g. BENCH_ARGS="--only tti --runs 9").
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

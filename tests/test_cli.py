@@ -31,7 +31,9 @@ def _files(db: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(db.parent.glob(db.name + "*"))}
 
 
-def test_demo_export_import_round_trip_is_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_export_import_round_trip_is_byte_identical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     first, second = tmp_path / "first.db", tmp_path / "second.db"
     assert run(["--db", str(first), "--as-of", AS_OF, "demo"]) == 0
     bundle = tmp_path / "bundle.json"
@@ -89,7 +91,10 @@ def test_bad_bundle_exit_2_every_problem_one_line_and_database_unchanged(tmp_pat
     ("content", "expected"),
     [
         ("{not json", "not valid JSON"),
-        ('{"format": "cpss-bundle", "version": 1, "members": [{"id": "m1", "birth_date": "2026-02-30"}]}', "birth_date"),
+        (
+            '{"format": "cpss-bundle", "version": 1, "members": [{"id": "m1", "birth_date": "2026-02-30"}]}',
+            "birth_date",
+        ),
     ],
 )
 def test_malformed_input_exit_2_without_traceback(tmp_path: Path, content: str, expected: str) -> None:
@@ -130,4 +135,8 @@ def test_not_a_database_is_refused_in_words(tmp_path: Path) -> None:
     path = tmp_path / "photo.jpg"
     path.write_bytes(b"\xff\xd8\xff" + b"x" * 5000)
     result = _cli("--db", str(path), "status")
-    assert result.returncode == 2 and "not a cpss-tui database" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 2
+        and "not a cpss-tui database" in result.stderr
+        and "Traceback" not in result.stderr
+    )

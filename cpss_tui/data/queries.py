@@ -12,11 +12,11 @@ Everything here returns plain frozen dataclasses: no ORM row leaves a session.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, exists, extract, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from cpss_tui.data.models import (
@@ -175,8 +175,11 @@ def units_expression(policies: Mapping[str, UnitPolicy]) -> ColumnElement[int]:
     )
 
 
-def member_facts(session: Session, as_of: date, week: Period, previous: Period) -> list[MemberFacts]:
-    """Every member with the week's contact and attempt counts, last contact and last counting visit.
+def member_facts(
+    session: Session, as_of: date, week: Period, previous: Period, specialists: Collection[str] | None = None
+) -> list[MemberFacts]:
+    """Every member (of `specialists`, when given) with the week's contact and attempt counts, last contact
+    and last counting visit.
 
     One statement; each figure is an index probe per member (see module docstring).
     """
@@ -251,11 +254,16 @@ def member_facts(session: Session, as_of: date, week: Period, previous: Period) 
         last_visit,
         first_note,
     ).order_by(m.id)
+    if specialists is not None:
+        stmt = stmt.where(m.specialist_id.in_(list(specialists)))
     return [MemberFacts(*row) for row in session.execute(stmt)]
 
 
-def notes_between(session: Session, start: date, end: date) -> list[NoteRow]:
-    """Every note dated in [start, end], in the order caps consume them (date, start time, id)."""
+def notes_between(
+    session: Session, start: date, end: date, specialists: Collection[str] | None = None
+) -> list[NoteRow]:
+    """Every note dated in [start, end] (of members of `specialists`, when given), in the order caps consume
+    them (date, start time, id)."""
     stmt = (
         select(
             Note.id,
@@ -273,7 +281,21 @@ def notes_between(session: Session, start: date, end: date) -> list[NoteRow]:
         .where(Note.date >= start, Note.date <= end)
         .order_by(Note.member_id, Note.date, Note.start_time, Note.id)
     )
+    if specialists is not None:
+        stmt = stmt.where(Note.member_id.in_(_members_of(specialists)))
     return [NoteRow(*row) for row in session.execute(stmt)]
+
+
+def supervised_by(session: Session, supervisor_id: str) -> list[str]:
+    """Ids of the staff whose supervisor is `supervisor_id` (S-3)."""
+    return list(
+        session.scalars(select(Staff.id).where(Staff.supervisor_id == supervisor_id).order_by(Staff.id))
+    )
+
+
+def _members_of(specialists: Collection[str]) -> Select[tuple[str]]:
+    """Subquery: ids of the members assigned to these specialists (a caseload's scope)."""
+    return select(Member.id).where(Member.specialist_id.in_(list(specialists)))
 
 
 def authorizations_on(session: Session, as_of: date) -> list[AuthorizationRow]:
@@ -327,6 +349,7 @@ def unauthorized_units_by_fiscal_year(
     policies: Mapping[str, UnitPolicy],
     fiscal_year_start_month: int = 7,
     fiscal_year_start_day: int = 1,
+    specialists: Collection[str] | None = None,
 ) -> dict[str, dict[int, int]]:
     """U-6: rounded billable units (before caps) dated outside every authorization, per member and state
     fiscal year, counting notes dated on or before `as_of`.
@@ -353,6 +376,8 @@ def unauthorized_units_by_fiscal_year(
         .where(Note.date <= as_of, ~covered)
         .group_by(Note.member_id, fiscal_year)
     )
+    if specialists is not None:
+        stmt = stmt.where(Member.specialist_id.in_(list(specialists)))
     result: dict[str, dict[int, int]] = {}
     for member_id, fy, total in session.execute(stmt):
         if total:

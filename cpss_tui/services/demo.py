@@ -26,7 +26,8 @@ def start_demo(engine: Engine, as_of: date) -> str:
                 2 * m.needs_attention + (m.previous_week == "missed") + (m.supervisor_visit.state != "ok")
             )
     specialists = sorted(
-        (s for s in status.staff if s.role == "specialist"), key=lambda s: (-interest[s.id], -(s.fte or 0), s.name)
+        (s for s in status.staff if s.role == "specialist"),
+        key=lambda s: (-interest[s.id], -(s.fte or 0), s.name),
     )
     if not specialists:  # pragma: no cover - the generator always writes specialists
         raise RuntimeError("the demo agency has no specialist")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -178,8 +178,12 @@ def _caps_for_member(
     return used, over
 
 
-def compute_status(engine: Engine, as_of: date) -> Status:
-    """The compliance state of every member and staff member as of `as_of` (a fixed number of statements)."""
+def compute_status(engine: Engine, as_of: date, specialists: Collection[str] | None = None) -> Status:
+    """The compliance state of every member and staff member as of `as_of` (a fixed number of statements).
+
+    With `specialists`, only the members of those specialists are evaluated (a caseload: the home screen
+    needs ten members, not the agency); staff figures and the program ratio still cover everyone.
+    """
     values = settings.get_all(engine)
     agency = settings.agency_settings_from(values)
     profiles = settings.profiles_from(values)
@@ -188,14 +192,14 @@ def compute_status(engine: Engine, as_of: date) -> Status:
     previous = Period(week_start - timedelta(days=7), week_start - timedelta(days=1))
 
     with read_session(engine) as session:
-        member_rows = queries.member_facts(session, as_of, week, previous)
+        member_rows = queries.member_facts(session, as_of, week, previous, specialists)
         auths = {a.member_id: a for a in queries.authorizations_on(session, as_of)}
         # Notes needed for caps: from the week holding the earliest current authorization's start (or this
         # week's start) to as_of. Bounded by authorization length, not by years of history.
         window_start = min(
             [week.start] + [weeks.week_bounds(a.start, agency.week_start)[0] for a in auths.values()]
         )
-        window_notes = queries.notes_between(session, window_start, as_of)
+        window_notes = queries.notes_between(session, window_start, as_of, specialists)
         # U-6: only nc-wellcare has an unmanaged allowance (per fiscal year); for the other payers the
         # grouping by year does not change the total.
         wellcare = profiles["nc-wellcare"]
@@ -205,6 +209,7 @@ def compute_status(engine: Engine, as_of: date) -> Status:
             _unit_policies(profiles),
             wellcare.fiscal_year_start_month,
             wellcare.fiscal_year_start_day,
+            specialists,
         )
         pcps = queries.current_pcps(session, as_of)
         services = queries.concurrent_services(session)
@@ -234,7 +239,10 @@ def compute_status(engine: Engine, as_of: date) -> Status:
         for f in member_rows
     ]
     staff_statuses = [_staff_status(s, as_of) for s in staff_rows]
-    active = sum(1 for m in member_statuses if m.active)
+    if specialists is None:
+        active = sum(1 for m in member_statuses if m.active)
+    else:  # the members outside the scope were not evaluated; the staff counts cover them (same S-1 test)
+        active = sum(s.active_members for s in staff_statuses if s.role == "specialist")
     fte = round(sum(s.fte or 0.0 for s in staff_statuses if s.role == "specialist"), 4)
     program = ProgramStatus(active, fte, staffing.program_ratio(active, fte))
     return Status(as_of, week, tuple(member_statuses), tuple(staff_statuses), program, agency)
@@ -564,5 +572,7 @@ def caseload_of(status: Status, staff_id: str) -> Caseload:
 
 
 def load_caseload(engine: Engine, as_of: date, staff_id: str) -> Caseload:
-    """compute_status, narrowed to the user's caseload."""
-    return caseload_of(compute_status(engine, as_of), staff_id)
+    """compute_status of the user's caseload only: their own members, or a supervisor's specialists' members."""
+    with read_session(engine) as session:
+        supervised = queries.supervised_by(session, staff_id)
+    return caseload_of(compute_status(engine, as_of, [staff_id, *supervised]), staff_id)

@@ -6,11 +6,15 @@ from textual.pilot import Pilot
 
 
 async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
-    """Let pending messages and thread workers finish, twice (a worker's result posts more messages)."""
+    """Let pending messages and thread workers finish, then let idle-time layout (DataTable column widths are
+    measured on idle) settle, so snapshots do not depend on timing."""
     for _ in range(2):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    for _ in range(3):
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.05)
 
 
 async def type_text(pilot: Pilot, text: str) -> None:  # type: ignore[type-arg]

@@ -21,15 +21,17 @@ from cpss_tui.ui.widgets.states import pcp_label, short_date, units_label, visit
 if TYPE_CHECKING:
     from cpss_tui.ui.app import CpssApp
 
+# Fixed widths (label, key, width) that fit 80 columns without cell padding: the layout never jumps as rows
+# arrive, and every state word fits ("!ATTEMPTED", "11-18 OVERDUE", "REVIEW LATE").
 COLUMNS = (
-    ("Member", "member"),
-    ("Week", "week"),
-    ("Last", "last"),
-    ("Att", "attempts"),
-    ("Units", "units"),
-    ("Auth left", "auth"),
-    ("Visit due", "visit"),
-    ("PCP", "pcp"),
+    ("Member", "member", 18),
+    ("Week", "week", 11),
+    ("Last", "last", 6),
+    ("Att", "attempts", 4),
+    ("Units", "units", 6),
+    ("Auth left", "auth", 10),
+    ("Visit due", "visit", 14),
+    ("PCP", "pcp", 11),
 )
 
 
@@ -72,6 +74,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.caseload: Caseload | None = None
         self.shown: list[MemberStatus] = []
+        self._filled_from: Caseload | None = None
 
     @property
     def cpss(self) -> CpssApp:
@@ -81,9 +84,11 @@ class HomeScreen(Screen[None]):
         yield Header()
         yield Static("Loading this week…", id="caseload-summary", classes="screen-title")
         yield Input(placeholder="/ search name or Medicaid id", id="search")
-        table: DataTable[object] = DataTable(id="caseload", cursor_type="row", zebra_stripes=True)
-        for label, key in COLUMNS:
-            table.add_column(label, key=key)
+        table: DataTable[object] = DataTable(
+            id="caseload", cursor_type="row", zebra_stripes=True, cell_padding=0
+        )
+        for label, key, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
         yield table
         yield Static("", id="legend", classes="muted")
         yield Footer(compact=True)
@@ -91,7 +96,7 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self.query_one("#caseload", DataTable).focus()
-        self.action_refresh()
+        # No load here: ScreenResume follows the first mount too, and loads once.
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
@@ -127,10 +132,12 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#caseload", DataTable)
         needle = self.query_one("#search", Input).value.strip().lower()
         rows = self.caseload.members if self.caseload else []
-        self.shown = [
-            m for m in rows if not needle or needle in m.name.lower() or needle in m.medicaid_id.lower()
-        ]
+        shown = [m for m in rows if not needle or needle in m.name.lower() or needle in m.medicaid_id.lower()]
+        if self.caseload is self._filled_from and [m.id for m in shown] == [m.id for m in self.shown]:
+            return  # same rows: a keystroke that changes nothing repaints nothing
         selected = self._highlighted_id()
+        self.shown = shown
+        self._filled_from = self.caseload
         table.clear()
         for m in self.shown:
             auth = m.authorization
