@@ -12,7 +12,7 @@ Everything here returns plain frozen dataclasses: no ORM row leaves a session.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -320,29 +320,6 @@ def authorizations_on(session: Session, as_of: date) -> list[AuthorizationRow]:
     return [AuthorizationRow(*row) for row in session.execute(stmt)]
 
 
-def authorizations_of(session: Session, member_ids: Iterable[str]) -> list[AuthorizationRow]:
-    """Every authorization of the given members (for U-7 checks and the member record)."""
-    ids = list(member_ids)
-    later = Authorization.__table__.alias("later")
-    has_later = exists().where(
-        later.c.member_id == Authorization.member_id, later.c.end_date > Authorization.end_date
-    )
-    stmt = (
-        select(
-            Authorization.id,
-            Authorization.member_id,
-            Authorization.number,
-            Authorization.start_date,
-            Authorization.end_date,
-            Authorization.units,
-            has_later,
-        )
-        .where(Authorization.member_id.in_(ids))
-        .order_by(Authorization.member_id, Authorization.start_date, Authorization.id)
-    )
-    return [AuthorizationRow(*row) for row in session.execute(stmt)]
-
-
 def unauthorized_units_by_fiscal_year(
     session: Session,
     as_of: date,
@@ -471,9 +448,3 @@ def staff_facts(session: Session, as_of: date, week: Period) -> list[StaffFacts]
         first_service,
     ).order_by(Staff.id)
     return [StaffFacts(*row) for row in session.execute(stmt)]
-
-
-def earliest(dates: Sequence[date | None]) -> date | None:
-    """The earliest of the given dates, ignoring None."""
-    present = [d for d in dates if d is not None]
-    return min(present) if present else None

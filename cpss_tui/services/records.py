@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 import pendulum
-from sqlalchemy import Engine, and_, delete, select
+from sqlalchemy import Engine, delete, select
 
 from cpss_tui.data import settings
 from cpss_tui.data.db import read_session, write_session
@@ -554,16 +554,3 @@ def add_addendum(engine: Engine, actor: str, note_id: str, text: str) -> str:
         )
         session.add(row)
         return row.id
-
-
-def notes_of_goal_links(engine: Engine, note_ids: list[str]) -> dict[str, list[str]]:
-    """Goal ids linked to each note."""
-    with read_session(engine) as session:
-        links: dict[str, list[str]] = {}
-        for note_id, goal_id in session.execute(
-            select(NoteGoal.note_id, NoteGoal.goal_id)
-            .where(and_(NoteGoal.note_id.in_(note_ids)))
-            .order_by(NoteGoal.goal_id)
-        ):
-            links.setdefault(note_id, []).append(goal_id)
-        return links

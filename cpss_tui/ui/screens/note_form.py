@@ -7,7 +7,6 @@ closed lid nor a crash loses more than that second. Signing turns the draft into
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
@@ -323,11 +322,3 @@ class NoteForm(Screen[bool]):
     def on_unmount(self) -> None:
         if self._dirty:
             self._write_draft()
-
-
-def parse_date(text: str) -> date | None:
-    """A YYYY-MM-DD date or None (the checks say what is wrong)."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
