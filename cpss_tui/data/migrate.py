@@ -10,45 +10,61 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from cpss_tui.data import sqlite
 from cpss_tui.data.db import DatabaseError, make_engine
 from cpss_tui.locations import MIGRATIONS_DIR
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# The newest revision in migrations/versions (tests/data/test_migrations.py checks they agree). Knowing it
+# without alembic lets a start-up on an up-to-date file skip importing alembic (and mako, pygments) at all.
+HEAD_REVISION = "0002"
+
 
 def alembic_config() -> Config:
     """Alembic configuration pointing at the project's `migrations/` folder."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
-    """The newest schema revision this version of the app knows."""
+    """The newest schema revision this version of the app knows, read from migrations/versions."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision stamped in the file, or None for a file alembic never touched."""
+    """The revision stamped in the file, or None for a file alembic never touched (plain SQL: no alembic)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+        ).first():
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def known_revisions() -> set[str]:
     """Every revision in `migrations/versions`."""
+    from alembic.script import ScriptDirectory
+
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the migrations up to `revision` on the engine's database."""
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -80,8 +96,7 @@ def open_database(db_path: Path) -> OpenResult:
     except Exception as exc:  # not a SQLite file, or unreadable
         engine.dispose()
         raise DatabaseError(f"{db_path}: not a cpss-tui database ({exc.__class__.__name__})") from exc
-    head = head_revision()
-    if current == head:
+    if current == HEAD_REVISION:
         return OpenResult(engine, None, None, False)
     if current is not None and current not in known_revisions():
         engine.dispose()

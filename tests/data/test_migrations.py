@@ -83,3 +83,24 @@ def test_not_a_database_is_refused(tmp_path: Path) -> None:
     path.write_text("this is not sqlite\n" * 100)
     with pytest.raises(DatabaseError, match="not a cpss-tui database"):
         open_database(path)
+
+
+def test_head_constant_matches_the_migrations_folder() -> None:
+    """open_database trusts HEAD_REVISION to skip alembic on an up-to-date file; it must be the real head."""
+    from cpss_tui.data.migrate import HEAD_REVISION
+
+    assert HEAD_REVISION == head_revision()
+
+
+def test_opening_an_up_to_date_file_does_not_import_alembic(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    open_database(db_path).engine.dispose()
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom cpss_tui.data.migrate import open_database\n"
+        f"open_database(Path({str(db_path)!r})).engine.dispose()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "False"
