@@ -209,11 +209,11 @@ async def test_home_lists_attention_first_and_searches_C4(demo_engine: Engine) -
         target = home.shown[-1]
         await pilot.press("slash")
         await type_text(pilot, target.name.split()[1][:5])
-        await pilot.pause()
+        await pilot.pause(0.3)  # the table is rebuilt once typing pauses
         assert target.id in [m.id for m in home.shown]
         assert len(home.shown) < len(home.caseload.members if home.caseload else [])
         await pilot.press("escape")
-        await pilot.pause()
+        await pilot.pause(0.3)
         assert len(home.shown) == len(home.caseload.members if home.caseload else [])
 
 

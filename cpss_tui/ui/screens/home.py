@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from cpss_tui.services.status import Caseload, MemberStatus, load_caseload
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 # Fixed widths (label, key, width) that fit 80 columns without cell padding: the layout never jumps as rows
 # arrive, and every state word fits ("!ATTEMPTED", "11-18 OVERDUE", "REVIEW LATE").
+FILTER_DELAY_SECONDS = 0.12
+
 COLUMNS = (
     ("Member", "member", 18),
     ("Week", "week", 11),
@@ -75,6 +78,7 @@ class HomeScreen(Screen[None]):
         self.caseload: Caseload | None = None
         self.shown: list[MemberStatus] = []
         self._filled_from: Caseload | None = None
+        self._filter_timer: Timer | None = None
 
     @property
     def cpss(self) -> CpssApp:
@@ -182,7 +186,10 @@ class HomeScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _filter(self) -> None:
-        self._fill()
+        # Rebuild the table once typing pauses: each keystroke repaints only the search box.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY_SECONDS, self._fill)
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
