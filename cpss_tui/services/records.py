@@ -297,10 +297,19 @@ def note_text_interventions(fields: dict[str, Any]) -> str:
 
 
 def check_note(
-    engine: Engine, member_id: str, staff_id: str, fields: dict[str, Any], as_of: date
+    engine: Engine,
+    member_id: str,
+    staff_id: str,
+    fields: dict[str, Any],
+    as_of: date,
+    values: dict[str, Any] | None = None,
 ) -> NoteCheck:
-    """Every problem that would stop signing, and every flag, for the fields as typed."""
-    values = settings.get_all(engine)
+    """Every problem that would stop signing, and every flag, for the fields as typed.
+
+    `values` are the settings when the caller has them already (signing reads them once).
+    """
+    if values is None:
+        values = settings.get_all(engine)
     agency = settings.agency_settings_from(values)
     profiles = settings.profiles_from(values)
     problems: list[Problem] = []
@@ -480,8 +489,8 @@ def _cap_preview(
 # --- signing (N-2, N-3) and addenda ------------------------------------------------------------------------------
 
 
-def _signed_at(engine: Engine) -> str:
-    tz = settings.load_agency_settings(engine).timezone
+def _signed_at(tz: str) -> str:
+    """Now in the agency's zone, to the second, with its offset (the signature time)."""
     return pendulum.now(tz).replace(microsecond=0).isoformat()
 
 
@@ -489,10 +498,11 @@ def sign_note(
     engine: Engine, actor: str, draft_id: str | None, member_id: str, fields: dict[str, Any], as_of: date
 ) -> str:
     """Turn the draft into a signed, locked note (N-3); refuses with every N-1..N-6/P-3 problem named."""
-    check = check_note(engine, member_id, actor, fields, as_of)
+    values = settings.get_all(engine)
+    check = check_note(engine, member_id, actor, fields, as_of, values)
     if check.problems:
         raise RecordRefused(list(check.problems))
-    signed_at = _signed_at(engine)
+    signed_at = _signed_at(settings.agency_settings_from(values).timezone)
     consent = fields.get("consent")
     if fields.get("contact_type") == "audio-only" and consent == "not-obtained":
         consent = f"not-obtained: {str(fields.get('consent_reason') or '').strip()}"
@@ -548,7 +558,7 @@ def add_addendum(engine: Engine, actor: str, note_id: str, text: str) -> str:
             note_id=note_id,
             staff_id=actor,
             text=text.strip(),
-            signed_at=_signed_at(engine),
+            signed_at=_signed_at(settings.load_agency_settings(engine).timezone),
             signed_by_name=staff.name,
             signed_by_credentials=staff.credentials,
         )
