@@ -366,7 +366,7 @@ async def _keystrokes(scratch: Path, target: int) -> tuple[list[float], list[flo
 
     from cpss_tui.data.migrate import open_database
     from cpss_tui.ui.app import create_app
-    from cpss_tui.ui.screens.home import HomeScreen
+    from cpss_tui.ui.screens.home import FILTER_DELAY_SECONDS, HomeScreen
 
     engine = open_database(scratch).engine
     app = create_app(engine, as_of=AS_OF)
@@ -407,6 +407,10 @@ async def _keystrokes(scratch: Path, target: int) -> tuple[list[float], list[flo
                 driver.send_message(_key_event(key))
                 await _drain_and_paint(pilot)
                 exact.append((time.perf_counter() - began) * 1000)
+                # The table is rebuilt once typing pauses (FILTER_DELAY_SECONDS): wait the pause out (the
+                # rebuild runs inside it), then check the rows are the filtered ones.
+                await asyncio.sleep(FILTER_DELAY_SECONDS)
+                await _drain_and_paint(pilot)
                 needle = search.value.strip().lower()
                 expected = sum(
                     1 for m in members if needle in m.name.lower() or needle in m.medicaid_id.lower()
