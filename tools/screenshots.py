@@ -12,7 +12,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from cpss_tui.data.demo import generate
 from cpss_tui.data.migrate import open_database
 from cpss_tui.services.demo import start_demo
 from cpss_tui.services.staff import set_current_user
@@ -22,7 +21,8 @@ AS_OF = date(2026, 11, 22)
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 
 
-async def shoot(db: Path, name: str, keys: list[str], size: tuple[int, int] = (80, 24), empty: bool = False) -> Path:
+async def shoot(db: Path, name: str, keys: list[str], size: tuple[int, int] = (80, 24)) -> Path:
+    """Open the app on `db`, press `keys` as a user would, and save the screen as screenshots/<name>.svg."""
     engine = open_database(db).engine
     app = create_app(engine, as_of=AS_OF)
     async with app.run_test(size=size) as pilot:
@@ -47,7 +47,7 @@ async def main() -> None:
         print(await shoot(empty, "welcome", []))
         db = Path(tmp) / "demo.db"
         engine = open_database(db).engine
-        staff_id = start_demo(engine, AS_OF) if True else generate(engine, as_of=AS_OF)
+        staff_id = start_demo(engine, AS_OF)
         set_current_user(engine, staff_id)
         engine.dispose()
         print(await shoot(db, "home", []))
