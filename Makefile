@@ -17,14 +17,14 @@ run: $(STAMP)
 	$(BIN)/cpss-tui $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/ruff check cpss_tui tests migrations
+	$(BIN)/ruff check cpss_tui tests migrations tools benchmarks
 	$(BIN)/python -m pytest
 
 screenshots: $(STAMP)
 	$(BIN)/python tools/screenshots.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check cpss_tui tests migrations
+	$(BIN)/ruff check cpss_tui tests migrations tools benchmarks
 	$(BIN)/mypy cpss_tui
 
 # The figures of issue "Fast at agency scale" beside their targets; builds bench-cache/ once (BENCH_ARGS: see
