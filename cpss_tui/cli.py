@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--member", metavar="ID", action="append", default=[], help="only this member (repeatable)"
     )
 
+    audit = add("audit", "print the audit log: who changed which record, when, old and new values")
+    audit.add_argument("--member", metavar="ID", help="only the entries concerning this member")
+
     status = add("status", "the computed compliance state")
     status.add_argument("--json", action="store_true", help="print the JSON document of interface.md")
     return parser
@@ -185,6 +188,21 @@ def _cmd_status(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
     return EXIT_OK
 
 
+def _cmd_audit(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
+    from cpss_tui.services.audit import audit_entries, format_entry
+
+    if args.member:
+        from cpss_tui.data.db import read_session
+        from cpss_tui.data.models import Member
+
+        with read_session(engine) as session:
+            if session.get(Member, args.member) is None:
+                raise BadInput([f"--member: no member with id {args.member!r}"])
+    for entry in audit_entries(engine, args.member):
+        print(format_entry(entry))
+    return EXIT_OK
+
+
 def _cmd_tui(args: argparse.Namespace, engine: Engine, as_of: date | None) -> int:
     from cpss_tui.ui.app import create_app
 
@@ -192,7 +210,13 @@ def _cmd_tui(args: argparse.Namespace, engine: Engine, as_of: date | None) -> in
     return EXIT_OK
 
 
-COMMANDS = {"demo": _cmd_demo, "import": _cmd_import, "export": _cmd_export, "status": _cmd_status}
+COMMANDS = {
+    "demo": _cmd_demo,
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "status": _cmd_status,
+    "audit": _cmd_audit,
+}
 
 
 def run(argv: Sequence[str] | None = None) -> int:

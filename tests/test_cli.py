@@ -140,3 +140,53 @@ def test_not_a_database_is_refused_in_words(tmp_path: Path) -> None:
         and "not a cpss-tui database" in result.stderr
         and "Traceback" not in result.stderr
     )
+
+
+def test_audit_shows_a_notes_whole_life(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The audit log, by the database's triggers, shows who inserted and changed a note, with old and new."""
+    db = tmp_path / "a.db"
+    bundle = {
+        "format": "cpss-bundle",
+        "version": 1,
+        "staff": [
+            {"id": "s1", "name": "Dana Reyes", "role": "specialist", "credentials": "NC CPSS", "fte": 1.0}
+        ],
+        "members": [
+            {
+                "id": "m1",
+                "name": "Alex Doe",
+                "medicaid_id": "123456789K",
+                "birth_date": "1985-04-02",
+                "payer": "nc-medicaid",
+                "specialist_id": "s1",
+                "admitted_on": "2026-09-01",
+            }
+        ],
+        "notes": [
+            {
+                "id": "n1",
+                "member_id": "m1",
+                "staff_id": "s1",
+                "date": "2026-09-02",
+                "start_time": "10:00",
+                "minutes": 60,
+                "billable": True,
+                "contact_type": "face-to-face",
+                "place": "home",
+            }
+        ],
+    }
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(bundle))
+    assert run(["--db", str(db), "--as-of", AS_OF, "import", str(path)]) == 0
+    bundle["notes"][0]["minutes"] = 45
+    path.write_text(json.dumps(bundle))
+    assert run(["--db", str(db), "--as-of", AS_OF, "import", str(path)]) == 0
+    capsys.readouterr()
+    assert run(["--db", str(db), "audit", "--member", "m1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    note_lines = [line for line in lines if "note/n1" in line]
+    assert [line.split("  ")[2].split()[0] for line in note_lines] == ["insert", "update"], lines
+    assert "minutes: 60 -> 45" in note_lines[1]
+    assert not any("staff/s1" in line for line in lines)  # staff rows concern no member
+    assert run(["--db", str(db), "audit", "--member", "nobody"]) == 2
