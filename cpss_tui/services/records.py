@@ -8,12 +8,14 @@ nothing.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 import pendulum
 from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
 
 from cpss_tui.data import settings
 from cpss_tui.data.db import read_session, write_session
@@ -303,10 +305,12 @@ def check_note(
     fields: dict[str, Any],
     as_of: date,
     values: dict[str, Any] | None = None,
+    within: Session | None = None,
 ) -> NoteCheck:
     """Every problem that would stop signing, and every flag, for the fields as typed.
 
-    `values` are the settings when the caller has them already (signing reads them once).
+    `values` are the settings when the caller has them already; `within` is the caller's session (signing
+    checks inside its own write transaction, so no overlapping note can slip in between check and insert).
     """
     if values is None:
         values = settings.get_all(engine)
@@ -346,7 +350,7 @@ def check_note(
     if not billable and not str(fields.get("nonbillable_reason") or "").strip():
         problems.append(Problem("U-2", "nonbillable_reason", "Say why this time is not billable (U-2)."))
 
-    with read_session(engine) as session:
+    with nullcontext(within) if within is not None else read_session(engine) as session:
         member = session.get(Member, member_id)
         staff = session.get(Staff, staff_id)
         if member is None or staff is None:
@@ -499,14 +503,15 @@ def sign_note(
 ) -> str:
     """Turn the draft into a signed, locked note (N-3); refuses with every N-1..N-6/P-3 problem named."""
     values = settings.get_all(engine)
-    check = check_note(engine, member_id, actor, fields, as_of, values)
-    if check.problems:
-        raise RecordRefused(list(check.problems))
     signed_at = _signed_at(settings.agency_settings_from(values).timezone)
     consent = fields.get("consent")
     if fields.get("contact_type") == "audio-only" and consent == "not-obtained":
         consent = f"not-obtained: {str(fields.get('consent_reason') or '').strip()}"
     with write_session(engine, actor) as session:
+        # Checked inside the write transaction (BEGIN IMMEDIATE): what was checked is what is saved (N-6).
+        check = check_note(engine, member_id, actor, fields, as_of, values, within=session)
+        if check.problems:
+            raise RecordRefused(list(check.problems))
         staff = session.get(Staff, actor)
         assert staff is not None
         note = Note(
