@@ -20,7 +20,8 @@ from cpss_tui.data import settings
 from cpss_tui.rules.problems import Problem
 from cpss_tui.services import members
 from cpss_tui.services.refusals import RecordRefused
-from cpss_tui.ui.screens.member_form import FORM_CSS, problems_by_field, reveal_first, show_messages
+from cpss_tui.ui.screens.member_form import FORM_CSS
+from cpss_tui.ui.widgets.form import problems_by_field, reveal_first, show_messages
 
 if TYPE_CHECKING:
     from cpss_tui.ui.app import CpssApp

@@ -9,7 +9,6 @@ Compact one-line widgets keep the whole form on an 80x24 terminal; the dialog sc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,15 +16,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from cpss_tui.data import settings
 from cpss_tui.rules.problems import Problem
 from cpss_tui.services import members
 from cpss_tui.services.refusals import RecordRefused
+from cpss_tui.ui.widgets.form import problems_by_field, reveal_first, show_messages
 from cpss_tui.vocab import PAYERS
 
 if TYPE_CHECKING:
@@ -72,57 +70,6 @@ FORM_CSS = """
 def text_date(value: date | None) -> str:
     """A date as the forms show it (YYYY-MM-DD), empty for none."""
     return value.isoformat() if value else ""
-
-
-def show_messages(
-    screen: Widget, errors: dict[str, str], flags: dict[str, str] | None = None, fallback: str = "form"
-) -> None:
-    """Write each field's refusal (or, failing that, flag) under the field: `#<field>-error`. A problem about
-    a field the form has no place for goes to `#<fallback>-error`."""
-    flags = flags or {}
-    by_static: dict[str, tuple[str, bool]] = {}
-    for field, message in flags.items():
-        by_static[field] = (message, True)
-    for field, message in errors.items():
-        by_static[field] = (message, False)
-    known = {(w.id or "").removesuffix("-error") for w in screen.query(".field-error")}
-    merged: dict[str, tuple[str, bool]] = {}
-    for field, (message, is_flag) in by_static.items():
-        target = field if field in known else fallback
-        if target in merged:
-            old, old_flag = merged[target]
-            merged[target] = (f"{old}\n{message}", old_flag and is_flag)
-        else:
-            merged[target] = (message, is_flag)
-    for widget in screen.query(".field-error").results(Static):
-        field = (widget.id or "").removesuffix("-error")
-        message, is_flag = merged.get(field, ("", False))
-        # A flag is a warning, not a refusal: the warning colour (inline, so app.tcss's error colour yields).
-        widget.update(Content.styled(message, "$warning") if is_flag else message)
-        widget.set_class(is_flag, "is-flag")
-        widget.display = bool(message)
-
-
-def problems_by_field(problems: Iterable[Problem]) -> dict[str, str]:
-    """Problems grouped by field, one line each."""
-    out: dict[str, str] = {}
-    for p in problems:
-        out[p.field] = f"{out[p.field]}\n{p.message}" if p.field in out else p.message
-    return out
-
-
-def reveal_first(screen: Widget, problems: list[Problem], fallback: str = "form") -> None:
-    """Scroll the first refused field into view and focus it, so a refusal is never off screen."""
-    for p in problems:
-        for candidate in (p.field, fallback):
-            found = screen.query(f"#{candidate}")
-            if found:
-                widget = found.first()
-                if widget.focusable:
-                    widget.focus()
-                error = screen.query(f"#{candidate}-error")
-                (error.first() if error else widget).scroll_visible(animate=False)
-                return
 
 
 class MemberForm(ModalScreen[str | None]):

@@ -13,7 +13,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from cpss_tui.rules.problems import Problem
@@ -56,14 +58,56 @@ class FormDialog(ModalScreen[bool]):
 
         The rule id is added to a message that does not already name it.
         """
-        messages: dict[str, list[str]] = {}
-        for problem in problems:
-            target = f"{problem.field}-error"
-            if not self.query(f"#{target}"):
-                target = "form-error"
-            text = (
-                problem.message if problem.rule in problem.message else f"{problem.message} ({problem.rule})"
-            )
-            messages.setdefault(target, []).append(text)
-        for error in self.query(".field-error").results(Static):
-            error.update("\n".join(messages.get(error.id or "", [])))
+        show_messages(self, problems_by_field(problems, with_rule=True))
+
+
+def show_messages(
+    screen: Widget, errors: dict[str, str], flags: dict[str, str] | None = None, fallback: str = "form"
+) -> None:
+    """Write each field's refusal (or, failing that, flag) under the field: `#<field>-error`. A problem about
+    a field the form has no place for goes to `#<fallback>-error`."""
+    flags = flags or {}
+    by_static: dict[str, tuple[str, bool]] = {}
+    for field, message in flags.items():
+        by_static[field] = (message, True)
+    for field, message in errors.items():
+        by_static[field] = (message, False)
+    known = {(w.id or "").removesuffix("-error") for w in screen.query(".field-error")}
+    merged: dict[str, tuple[str, bool]] = {}
+    for field, (message, is_flag) in by_static.items():
+        target = field if field in known else fallback
+        if target in merged:
+            old, old_flag = merged[target]
+            merged[target] = (f"{old}\n{message}", old_flag and is_flag)
+        else:
+            merged[target] = (message, is_flag)
+    for widget in screen.query(".field-error").results(Static):
+        field = (widget.id or "").removesuffix("-error")
+        message, is_flag = merged.get(field, ("", False))
+        # A flag is a warning, not a refusal: the warning colour (inline, so app.tcss's error colour yields).
+        widget.update(Content.styled(message, "$warning") if is_flag else message)
+        widget.set_class(is_flag, "is-flag")
+        widget.display = bool(message)
+
+
+def problems_by_field(problems: Iterable[Problem], with_rule: bool = False) -> dict[str, str]:
+    """Problems grouped by field, one line each; `with_rule` adds the rule id to a message that lacks it."""
+    out: dict[str, str] = {}
+    for p in problems:
+        text = p.message if not with_rule or p.rule in p.message else f"{p.message} ({p.rule})"
+        out[p.field] = f"{out[p.field]}\n{text}" if p.field in out else text
+    return out
+
+
+def reveal_first(screen: Widget, problems: list[Problem], fallback: str = "form") -> None:
+    """Scroll the first refused field into view and focus it, so a refusal is never off screen."""
+    for p in problems:
+        for candidate in (p.field, fallback):
+            found = screen.query(f"#{candidate}")
+            if found:
+                widget = found.first()
+                if widget.focusable:
+                    widget.focus()
+                error = screen.query(f"#{candidate}-error")
+                (error.first() if error else widget).scroll_visible(animate=False)
+                return
