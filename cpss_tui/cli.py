@@ -113,10 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _today_in_agency_tz(engine: Engine) -> date:
-    from cpss_tui.data.settings import load_agency_settings
-    from cpss_tui.rules.weeks import today_in
+    from cpss_tui.services.staff import today
 
-    return today_in(load_agency_settings(engine).timezone)
+    return today(engine)
 
 
 def _open(db: str | None) -> Engine:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import pendulum
 from sqlalchemy import Engine, func, select
 
 from cpss_tui.data import settings
@@ -17,6 +16,7 @@ from cpss_tui.data.db import read_session, write_session
 from cpss_tui.data.models import Staff
 from cpss_tui.rules.problems import Problem
 from cpss_tui.rules.staffing import MAX_SPECIALISTS_PER_SUPERVISOR
+from cpss_tui.rules.weeks import today_in
 from cpss_tui.services.refusals import RecordRefused
 from cpss_tui.vocab import ROLES
 
@@ -42,8 +42,7 @@ def _view(row: Staff) -> StaffView:
 
 def today(engine: Engine) -> date:
     """Today in the agency's time zone (rules use calendar dates in that zone)."""
-    tz = settings.load_agency_settings(engine).timezone
-    return pendulum.now(tz).date()
+    return today_in(settings.load_agency_settings(engine).timezone)
 
 
 def list_staff(engine: Engine) -> list[StaffView]:
