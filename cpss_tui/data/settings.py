@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from cpss_tui.data.db import read_session, write_session
 from cpss_tui.data.models import AppSetting, utcnow
@@ -32,7 +33,12 @@ PROFILE_PREFIX = "profile."
 def get_all(engine: Engine) -> dict[str, Any]:
     """Every setting, decoded."""
     with read_session(engine) as session:
-        return {row.key: json.loads(row.value) for row in session.scalars(select(AppSetting))}
+        return read_all(session)
+
+
+def read_all(session: Session) -> dict[str, Any]:
+    """Every setting, decoded, read inside the caller's unit of work (a write checks what it saves)."""
+    return {key: json.loads(value) for key, value in session.execute(select(AppSetting.key, AppSetting.value))}
 
 
 def get(engine: Engine, key: str, default: Any = None) -> Any:
