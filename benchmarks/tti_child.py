@@ -43,12 +43,15 @@ def watch_frames(app: Any, first_row_text: Callable[[], str | None]) -> dict[str
 
     console = Console(file=io.StringIO(), force_terminal=True, color_system="truecolor", width=200)
     original = app._display
-    state = {"done": False}
+    state = {"done": False, "first": False}
 
     def _display(screen: Any, update: Any) -> None:
         original(screen, update)
         if state["done"] or update is None:
             return
+        if not state["first"]:
+            state["first"] = True
+            _emit(f"FIRST {time.time():.6f}")
         text = first_row_text()
         if not text:
             return
@@ -63,16 +66,15 @@ def watch_frames(app: Any, first_row_text: Callable[[], str | None]) -> dict[str
 
 def run_app(db_path: str, as_of_text: str) -> None:
     from datetime import date
-    from pathlib import Path
 
-    from cpss_tui.data.migrate import open_database
-    from cpss_tui.ui.app import create_app
-    from cpss_tui.ui.screens.home import HomeScreen
+    from cpss_tui.cli import tui_app
 
-    engine = open_database(Path(db_path)).engine
-    app = create_app(engine, as_of=date.fromisoformat(as_of_text))
+    # Exactly what `cpss-tui --db DB_PATH --as-of AS_OF` starts (the frame first, the database in a worker).
+    app = tui_app(db_path, date.fromisoformat(as_of_text))
 
     def first_row() -> str | None:
+        from cpss_tui.ui.screens.home import HomeScreen
+
         screen = app.screen
         if isinstance(screen, HomeScreen) and screen.shown:
             return screen.shown[0].name
@@ -80,7 +82,7 @@ def run_app(db_path: str, as_of_text: str) -> None:
 
     state = watch_frames(app, first_row)
     app.run(headless=True)
-    engine.dispose()
+    app.close_database()
     if not state["done"]:
         _emit("FAILED the home screen never showed rows")
         sys.exit(1)

@@ -20,6 +20,8 @@ from cpss_tui import __version__
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from cpss_tui.ui.app import CpssApp
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
@@ -202,10 +204,22 @@ def _cmd_audit(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
     return EXIT_OK
 
 
-def _cmd_tui(args: argparse.Namespace, engine: Engine, as_of: date | None) -> int:
+def tui_app(db: str | None, as_of: date | None) -> CpssApp:
+    """The TUI as the command line starts it: the frame paints first, the database opens in a worker."""
     from cpss_tui.ui.app import create_app
 
-    create_app(engine, as_of=as_of).run()
+    return create_app(as_of=as_of, open_engine=lambda: _open(db))
+
+
+def _cmd_tui(args: argparse.Namespace) -> int:
+    app = tui_app(args.db, args.as_of)
+    try:
+        app.run()
+    finally:
+        app.close_database()
+    if app.failure:
+        print(f"cpss-tui: {app.failure}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 
@@ -221,13 +235,13 @@ COMMANDS = {
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse `argv`, run the command and return the exit status (raises nothing for bad input)."""
     args = build_parser().parse_args(argv)
+    if args.command is None:
+        return _cmd_tui(args)
     from cpss_tui.data.db import DatabaseError
 
     try:
         engine = _open(args.db)
         try:
-            if args.command is None:
-                return _cmd_tui(args, engine, args.as_of)
             as_of = args.as_of or _today_in_agency_tz(engine)
             return COMMANDS[args.command](args, engine, as_of)
         finally:

@@ -1,0 +1,59 @@
+"""Start-up as the command line does it: the frame paints before the data layer is even imported, then the
+database opens in a worker and the user's home screen follows; a file that is not a database ends the app
+with words, not a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from cpss_tui.cli import tui_app
+from cpss_tui.ui.app import Opening
+from cpss_tui.ui.screens.home import HomeScreen
+from tests.ui.conftest import AS_OF
+from tests.ui.helpers import settle
+
+
+def _db_file(engine: Engine) -> str:
+    database = engine.url.database
+    assert database
+    return database
+
+
+async def test_frame_first_then_the_home_screen_of_the_remembered_user(demo_engine: Engine) -> None:
+    path = _db_file(demo_engine)
+    demo_engine.dispose()
+    app = tui_app(path, AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, Opening)  # painted before the database is open
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.shown, "the caseload rows are on screen"
+        assert Opening not in {type(s) for s in app.screen_stack}
+    app.close_database()
+    assert app.failure is None
+
+
+async def test_not_a_database_ends_the_app_with_words(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("shopping list\n" * 100, encoding="utf-8")
+    app = tui_app(str(path), AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert app.failure is not None
+    assert "not a cpss-tui database" in app.failure
+    assert path.read_text(encoding="utf-8") == "shopping list\n" * 100
+
+
+def test_the_app_module_does_not_import_the_data_layer() -> None:
+    """What lets the frame paint first: importing the app (and the CLI) pulls in no SQLAlchemy or SQLModel."""
+    code = (
+        "import sys, cpss_tui.cli, cpss_tui.ui.app\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'pydantic'))\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
