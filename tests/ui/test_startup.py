@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -27,8 +28,21 @@ async def test_frame_first_then_the_home_screen_of_the_remembered_user(demo_engi
     path = _db_file(demo_engine)
     demo_engine.dispose()
     app = tui_app(path, AS_OF)
+    # Hold the opening worker until the first frame has been checked (else a fast machine wins the race).
+    gate = threading.Event()
+    open_engine = app._open_engine
+    assert open_engine is not None
+
+    def gated() -> Engine:
+        assert gate.wait(30)
+        return open_engine()
+
+    app._open_engine = gated
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
         assert isinstance(app.screen, Opening)  # painted before the database is open
+        assert "Opening the database" in str(app.screen.query_one("#opening").render())
+        gate.set()
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.shown, "the caseload rows are on screen"
