@@ -14,6 +14,7 @@ P-5 (pcp_review_days, pcp_due_soon_days).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -251,9 +252,10 @@ def _modifiers(where: str, key: str, value: object) -> tuple[tuple[str, str], ..
     return tuple((cast(str, k), cast(str, v)) for k, v in pairs.items())
 
 
+@functools.lru_cache(maxsize=64)
 def timezone_is_valid(name: str) -> bool:
     """W-1 dates are calendar dates in the agency's time zone: "local" or an IANA name like
-    America/New_York."""
+    America/New_York. (Cached: loading a zone file costs more than a note's whole check.)"""
     if name == "local":
         return True
     try:
