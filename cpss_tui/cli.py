@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpss_tui import __version__
+from cpss_tui import __version__, cli_crypto, cli_safety
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = add("audit", "print the audit log: who changed which record, when, old and new values")
     audit.add_argument("--member", metavar="ID", help="only the entries concerning this member")
 
+    cli_safety.add_parsers(add)
+    cli_crypto.add_parser(add)
+
     status = add("status", "the computed compliance state")
     status.add_argument("--json", action="store_true", help="print the JSON document of interface.md")
     return parser
@@ -120,11 +123,18 @@ def _today_in_agency_tz(engine: Engine) -> date:
     return today(engine)
 
 
-def _open(db: str | None) -> Engine:
+def _open(db: str | None, key: bytes | None = None) -> Engine:
     from cpss_tui.data.migrate import open_database
     from cpss_tui.locations import resolve_db_path
 
-    return open_database(resolve_db_path(db)).engine
+    return open_database(resolve_db_path(db), key=key).engine
+
+
+def _ask_key(db: str | None) -> bytes | None:
+    """The key of an encrypted database, asked for at the terminal before anything opens (None if plain)."""
+    from cpss_tui.locations import resolve_db_path
+
+    return cli_crypto.key_for(resolve_db_path(db))
 
 
 def _cmd_demo(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
@@ -204,15 +214,22 @@ def _cmd_audit(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
     return EXIT_OK
 
 
-def tui_app(db: str | None, as_of: date | None) -> CpssApp:
+def tui_app(db: str | None, as_of: date | None, key: bytes | None = None) -> CpssApp:
     """The TUI as the command line starts it: the frame paints first, the database opens in a worker."""
     from cpss_tui.ui.app import create_app
 
-    return create_app(as_of=as_of, open_engine=lambda: _open(db))
+    return create_app(as_of=as_of, open_engine=lambda: _open(db, key))
 
 
 def _cmd_tui(args: argparse.Namespace) -> int:
-    app = tui_app(args.db, args.as_of)
+    from cpss_tui.data.db import DatabaseError
+
+    try:
+        key = _ask_key(args.db)  # before the TUI takes the terminal
+    except (DatabaseError, cli_crypto.PassphraseError) as exc:
+        print(f"cpss-tui: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    app = tui_app(args.db, args.as_of, key)
     try:
         app.run()
     finally:
@@ -220,6 +237,8 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     if app.failure:
         print(f"cpss-tui: {app.failure}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if app.crash_message:  # already printed by the app after the screen was restored; details in the log
+        return EXIT_ERROR
     return EXIT_OK
 
 
@@ -229,6 +248,10 @@ COMMANDS = {
     "export": _cmd_export,
     "status": _cmd_status,
     "audit": _cmd_audit,
+    "backup": cli_safety.cmd_backup,
+    "restore": cli_safety.cmd_restore,
+    "check": cli_safety.cmd_check,
+    "encrypt": cli_crypto.cmd_encrypt,
 }
 
 
@@ -240,7 +263,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from cpss_tui.data.db import DatabaseError
 
     try:
-        engine = _open(args.db)
+        engine = _open(args.db, _ask_key(args.db))
         try:
             as_of = args.as_of or _today_in_agency_tz(engine)
             return COMMANDS[args.command](args, engine, as_of)
@@ -250,7 +273,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         for line in exc.problems:
             print(line, file=sys.stderr)
         return EXIT_BAD_INPUT
-    except DatabaseError as exc:
+    except (DatabaseError, cli_crypto.PassphraseError) as exc:
         print(f"cpss-tui: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

@@ -59,3 +59,8 @@ def ensure_private_file(path: Path) -> None:
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
     # SQLite gives its -wal and -shm files the main file's permissions (unix VFS findCreateFileMode).
+
+
+def backup_dir_for(db_path: Path) -> Path:
+    """The folder of a database's backups: beside it, named after it (created 0700 by the backup code)."""
+    return db_path.with_name(f"{db_path.stem}-backups")

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, bindparam, create_engine, update
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from cpss_tui.data import sqlite
+from cpss_tui.data import audit_chain, sqlite
 from cpss_tui.data.models import AuditActor
 from cpss_tui.locations import ensure_private_file
 
@@ -24,20 +24,31 @@ class DatabaseError(Exception):
     """A database problem worth telling the user in words (not a traceback)."""
 
 
-def make_engine(path: Path) -> Engine:
-    """Open (creating private to the user if new) the SQLite file at `path`.
+def make_engine(path: Path, key: bytes | None = None) -> Engine:
+    """Open (creating private to the user if new) the SQLite file at `path`; with `key`, a SQLCipher file.
 
     `hide_parameters=True` keeps member data out of exception messages and logs (storage.md, Privacy).
+    `key` is the raw 32-byte key from `data/crypto.py`: every pooled connection is opened through SQLCipher
+    (`sqlcipher3`), silenced and keyed before SQLAlchemy sees it; a wrong key fails on the first connection.
+    Plain files keep the standard library's driver.
     """
     ensure_private_file(path)
-    engine = create_engine(
-        f"sqlite+pysqlite:///{path}",
-        hide_parameters=True,
-        poolclass=QueuePool,
-        pool_size=4,
-        max_overflow=4,
-        connect_args={"check_same_thread": False, "timeout": sqlite.BUSY_TIMEOUT_MS / 1000},
-    )
+    timeout = sqlite.BUSY_TIMEOUT_MS / 1000
+    pool = {"hide_parameters": True, "poolclass": QueuePool, "pool_size": 4, "max_overflow": 4}
+    if key is None:
+        engine = create_engine(
+            f"sqlite+pysqlite:///{path}",
+            connect_args={"check_same_thread": False, "timeout": timeout},
+            **pool,
+        )
+    else:
+        engine = create_engine(
+            "sqlite+pysqlite://",
+            module=sqlite.cipher_module(),
+            creator=lambda: sqlite.connect_keyed(path, key, check_same_thread=False, timeout=timeout),
+            **pool,
+        )
+        sqlite.remember_key(engine, key, path)
     sqlite.install(engine)
     return engine
 
@@ -58,7 +69,8 @@ _SET_ACTOR = update(AuditActor.__table__).where(AuditActor.__table__.c.id == 1).
 
 @contextmanager
 def write_session(engine: Engine, actor: str | None = None) -> Iterator[Session]:
-    """A write unit of work: BEGIN IMMEDIATE, audit actor set, committed if the block ends normally.
+    """A write unit of work: BEGIN IMMEDIATE, audit actor set, audit entries sealed, committed if the block ends
+    normally.
 
     `actor` is the staff id the audit triggers record for every change made inside the block.
     """
@@ -70,6 +82,9 @@ def write_session(engine: Engine, actor: str | None = None) -> Iterator[Session]
             conn.execute(_SET_ACTOR, {"actor": actor})
             yield session
             session.flush()
+            # Seal the audit entries this transaction's triggers wrote (and any another program left
+            # unsealed) in the same transaction: see data/audit_chain.py.
+            audit_chain.seal_pending(conn)
             conn.execute(_SET_ACTOR, {"actor": None})
             session.commit()
         except BaseException:

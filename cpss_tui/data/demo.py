@@ -51,7 +51,9 @@ Guaranteed situations (any size with at least 8 members; each is a different mem
    (C-3 `attempted`). Other past weeks of other members are sometimes `attempted` too.
 2. MISSED: exactly one member has a missed week, the previous full week: no direct contact and a single attempt
    (C-3 `missed`, C-4 needs attention). That member has no contact yet in the current week either.
-3. OVERDUE: the last counting supervisor visit was 64 days before `as_of` (V-3/V-4 `overdue`, due 4 days ago).
+3. OVERDUE: the last counting supervisor visit was 70 days before `as_of` (V-3/V-4 `overdue`, due 10 days ago:
+   the most overdue obligation on the supervisor's due board, ahead of the previous week's missed contact and
+   supervision session, so a new supervisor sees it first).
 4. DUE_SOON: the last counting supervisor visit was 55 days before `as_of` (V-4 `due-soon`, due in 5 days).
 5. REAUTH: admitted 80 days before `as_of`; the only authorization ends 9 days after `as_of`, none later (U-8).
 6. NO_CRISIS: the PCP has no crisis plan (every crisis column NULL; P-2 `incomplete`).
@@ -104,7 +106,8 @@ AGENCY_NAME = "Hope Peer Services (demo)"
 TIMEZONE = "America/New_York"
 WEEK_START = "monday"  # W-1 default; weeks below are Monday..Sunday
 MIN_MEMBERS = 8  # one member per guaranteed situation
-MIN_HISTORY_DAYS = 91  # the OVERDUE member needs 64 days of visits after a first visit
+MIN_HISTORY_DAYS = 91  # the OVERDUE member needs 70 days of visits after a first visit
+OVERDUE_LAST_VISIT_DAYS = 70  # V-4 due 60 days after: 10 days overdue, before last week's end (C-3, S-4)
 BULK_CACHE_KIB = -400_000  # negative: KiB (about 400 MB at most, only while the demo is written)
 CHUNK = 5_000  # rows per executemany; bounds memory of one statement's parameters
 
@@ -676,7 +679,7 @@ class _Builder:
         as_of, end = self.as_of, self.last_day(m)
         t = (end - m.admit).days
         if m.role == OVERDUE:
-            last = as_of - timedelta(days=64)
+            last = as_of - timedelta(days=OVERDUE_LAST_VISIT_DAYS)
         elif m.role == DUE_SOON:
             last = as_of - timedelta(days=55)
         elif m.discharged is not None:

@@ -1,20 +1,21 @@
 """Bring a database file to the current schema, safely.
 
 On start the app calls `open_database`: a new file is created private to the user and upgraded to head; a file
-behind head is first copied next to itself with SQLite's online backup API, then upgraded; a file from a newer
+behind head is first copied into its backup folder with SQLite's online backup API, then upgraded; a file from a newer
 version of the app is refused with a clear message rather than opened.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
-from cpss_tui.data import sqlite
+from cpss_tui.data import backup as backups
 from cpss_tui.data.db import DatabaseError, make_engine
 from cpss_tui.locations import MIGRATIONS_DIR
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 # The newest revision in migrations/versions (tests/data/test_migrations.py checks they agree). Knowing it
 # without alembic lets a start-up on an up-to-date file skip importing alembic (and mako, pygments) at all.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0004"
 
 
 def alembic_config() -> Config:
@@ -71,12 +72,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
-def backup_path_for(db_path: Path, revision: str | None) -> Path:
-    """Where the pre-migration copy goes: next to the database, named by old revision and UTC time."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return db_path.with_name(f"{db_path.name}.pre-migration-{revision or 'none'}-{stamp}.bak")
-
-
 @dataclass(frozen=True)
 class OpenResult:
     """What `open_database` did, for the caller to report."""
@@ -85,19 +80,39 @@ class OpenResult:
     upgraded_from: str | None
     backup: Path | None
     created: bool
+    auto_backup: Path | None = None  # the day's backup, when this start took it
 
 
-def open_database(db_path: Path) -> OpenResult:
-    """Open the file at `db_path`, creating or upgrading it to head (backup first when upgrading)."""
+def _start_backup(engine: Engine, db_path: Path, now: datetime | None) -> Path | None:
+    """The day's automatic backup (data/backup.py); a failure is logged and never stops the start."""
+    try:
+        return backups.automatic(engine, db_path, now)
+    except Exception as exc:  # a full disk must not keep the user from their records
+        logging.getLogger(__name__).warning("automatic backup failed: %s", exc.__class__.__name__)
+        return None
+
+
+def open_database(
+    db_path: Path, *, now: datetime | None = None, auto_backup: bool = True, key: bytes | None = None
+) -> OpenResult:
+    """Open the file at `db_path`, creating or upgrading it to head (backup first when upgrading).
+
+    An up-to-date file gets the day's automatic backup when the last is a day old (`now` for tests). `key` is
+    the raw key of an encrypted database (data/crypto.py); a wrong one is refused in words.
+    """
     created = not db_path.exists() or db_path.stat().st_size == 0
-    engine = make_engine(db_path)
+    engine = make_engine(db_path, key)
     try:
         current = current_revision(engine)
     except Exception as exc:  # not a SQLite file, or unreadable
         engine.dispose()
-        raise DatabaseError(f"{db_path}: not a cpss-tui database ({exc.__class__.__name__})") from exc
+        if key is not None and "not a database" in str(exc):
+            raise DatabaseError(f"wrong passphrase for {db_path}") from None
+        reason = getattr(exc, "orig", None) or exc.__class__.__name__  # SQLite's words, never record contents
+        raise DatabaseError(f"{db_path}: not a cpss-tui database ({reason})") from exc
     if current == HEAD_REVISION:
-        return OpenResult(engine, None, None, False)
+        auto = _start_backup(engine, db_path, now) if auto_backup else None
+        return OpenResult(engine, None, None, False, auto)
     if current is not None and current not in known_revisions():
         engine.dispose()
         raise DatabaseError(
@@ -112,7 +127,6 @@ def open_database(db_path: Path) -> OpenResult:
             )
     backup = None
     if current is not None:
-        backup = backup_path_for(db_path, current)
-        sqlite.online_backup(db_path, backup)
+        backup = backups.take(engine, db_path, backups.PRE_MIGRATION, now, label=f"from-{current}")
     upgrade(engine)
     return OpenResult(engine, current, backup, created)

@@ -18,7 +18,17 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from cpss_tui import vocab
@@ -333,6 +343,33 @@ class SupervisionSession(Timestamped, table=True):
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
+REVIEW_OUTCOMES = ("reviewed", "returned")
+
+
+class NoteReview(Timestamped, table=True):
+    """A supervisor's review of a signed note: marked reviewed, or returned with a comment.
+
+    A review never touches the note (N-3 locks it); a returned note is answered by the specialist with an
+    addendum, and the trigger that links that addendum (`resolved_by_addendum_id`) is the only change a review
+    row ever accepts (see `sqlite.review_trigger_statements`).
+    """
+
+    __tablename__ = "note_review"
+    __table_args__ = (
+        _in("outcome", REVIEW_OUTCOMES),
+        CheckConstraint("outcome <> 'returned' OR length(trim(comment)) > 0", name="returned_comment"),
+        Index(None, "outcome", "resolved_by_addendum_id"),  # open returns: the specialists' tasks
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    note_id: str = Field(foreign_key="note.id", index=True)  # "not yet reviewed": NOT EXISTS by note
+    reviewer_id: str = Field(foreign_key="staff.id", index=True)
+    reviewed_at_utc: datetime
+    outcome: str
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    resolved_by_addendum_id: str | None = Field(default=None, foreign_key="note_addendum.id")
+
+
 class AuditLog(SQLModel, table=True):
     """Append-only record of every change to a clinical record: who, when (UTC), what.
 
@@ -350,6 +387,19 @@ class AuditLog(SQLModel, table=True):
     member_id: str | None = Field(default=None, index=True)
     action: str
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+
+
+class AuditSeal(SQLModel, table=True):
+    """The hash chain over the audit log (ONC §170.315(d)(2)): one SHA-256 per entry, chained to the previous.
+
+    A separate table so that `audit_log` stays strictly append-only for every program; the app seals the
+    entries the triggers wrote when it commits (see `cpss_tui.data.audit_chain`). Append-only too, by trigger.
+    """
+
+    __tablename__ = "audit_seal"
+
+    seq: int = Field(sa_column=Column(Integer, ForeignKey("audit_log.seq"), primary_key=True, autoincrement=False))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
 
 
 class AuditActor(SQLModel, table=True):

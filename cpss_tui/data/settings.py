@@ -5,7 +5,10 @@ takes effect without code changes (issue "Compliance engine", item 2). Values ar
 
 Keys: `agency.name`, `agency.week_start`, `agency.timezone`, `agency.min_attempts`, `agency.due_soon_days`,
 `agency.reauth_lead_days`, `agency.pcp_review_days`, `agency.pcp_due_soon_days`, `profile.<payer>` (an object of
-overrides of that payer profile's numbers), `ui.current_staff`, `ui.theme`.
+overrides of that payer profile's numbers), `ui.current_staff`, `ui.theme`, `backup.keep_daily` and
+`backup.keep_weekly` (how many daily and weekly backups rotation keeps; see data/backup.py), `backup.restored_at`,
+`ui.lock_minutes` (idle minutes before the app locks itself), `lock.pin` (salted scrypt hash of the lock-screen PIN
+of an unencrypted database; see data/crypto.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,19 @@ from cpss_tui.vocab import PAYERS
 
 AGENCY_PREFIX = "agency."
 PROFILE_PREFIX = "profile."
+BACKUP_KEEP_DAILY = "backup.keep_daily"
+BACKUP_KEEP_WEEKLY = "backup.keep_weekly"
+BACKUP_RESTORED_AT = "backup.restored_at"  # set by a restore: older backups are of another history
+LOCK_MINUTES = "ui.lock_minutes"
+LOCK_MINUTES_DEFAULT = 10.0
+LOCK_PIN = "lock.pin"
+
+
+def lock_minutes(values: dict[str, Any]) -> float:
+    """Idle minutes before the app locks (a missing or bad value means the default of 10)."""
+    value = values.get(LOCK_MINUTES)
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return float(value) if ok else LOCK_MINUTES_DEFAULT
 
 
 def get_all(engine: Engine) -> dict[str, Any]:

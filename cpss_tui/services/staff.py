@@ -93,8 +93,10 @@ def validate_staff(
     if role == "specialist":
         if not credentials.strip():
             problems.append(Problem("N-1", "credentials", "Credentials are required (for example NC CPSS)."))
-        if fte is None or not 0 < fte <= 1:
+        if fte is None:
             problems.append(Problem("S-1", "fte", "FTE must be more than 0 and at most 1 (S-1)."))
+    if fte is not None and not 0 < fte <= 1:  # any role: the table's CHECK refuses it too (was a traceback)
+        problems.append(Problem("S-1", "fte", "FTE must be more than 0 and at most 1 (S-1)."))
     if supervisor_id:
         with read_session(engine) as session:
             supervisor = session.get(Staff, supervisor_id)

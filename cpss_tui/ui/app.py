@@ -11,12 +11,13 @@ time.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -85,6 +86,7 @@ class CpssApp(App[None]):
         engine: Engine | None = None,
         as_of: date | None = None,
         open_engine: Callable[[], Engine] | None = None,
+        lock_after: float | None = None,
     ) -> None:
         super().__init__()
         if engine is None and open_engine is None:
@@ -94,6 +96,11 @@ class CpssApp(App[None]):
         self.fixed_as_of = as_of
         self.user: StaffView | None = None
         self.failure: str | None = None
+        self.crash_message: str | None = None
+        # Auto-lock (issue 7, item 6): seconds idle before the lock screen; None = the `ui.lock_minutes` setting.
+        self.lock_after = lock_after
+        self._last_input = time.monotonic()
+        self.locked = False
 
     @property
     def engine(self) -> Engine:
@@ -101,6 +108,34 @@ class CpssApp(App[None]):
         if self._engine is None:
             raise RuntimeError("the database is not open yet")
         return self._engine
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: one short line for the user, the scrubbed stack in the error log.
+
+        Textual's default prints a traceback *with local variables* after the screen is restored, which puts
+        member names and note text on the terminal (issue 7, no PHI leaks). The app still exits, as Textual's
+        does (a widget whose handler failed stops processing messages); drafts are saved a second behind typing.
+        Relies on Textual's private `_return_code` / `_exception` so Pilot tests still see the error.
+        """
+        from rich.text import Text
+        from textual.worker import WorkerFailed
+
+        from cpss_tui.errors import report_unexpected
+
+        message = report_unexpected(error.error if isinstance(error, WorkerFailed) else error)
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        if self.crash_message is None:  # the first error is the one worth a line; later ones are only logged
+            self.crash_message = message
+            self.panic(Text(message))
+
+    def use_engine(self, engine: Engine) -> None:
+        """Carry on with `engine`: the same file, encrypted at first run (welcome screen); the old one closes."""
+        old, self._engine = self._engine, engine
+        if old is not None and old is not engine:
+            old.dispose()
 
     def close_database(self) -> None:
         """Release the engine's connections (the command line calls this when the app has exited)."""
@@ -162,6 +197,56 @@ class CpssApp(App[None]):
         self.theme = started.theme or "textual-dark"
         self.user = started.user
         self.show_home(anyone=started.anyone)
+        self._watch_idle()
+
+    # --- auto-lock: Textual has none, so the app watches every key and mouse event itself (storage.md) ------
+
+    def _watch_idle(self) -> None:
+        if self.lock_after is None:
+            from cpss_tui.data import settings
+
+            self.lock_after = settings.lock_minutes(settings.get_all(self.engine)) * 60
+        self._last_input = time.monotonic()
+        self.set_interval(max(0.05, min(self.lock_after / 4, 15.0)), self._lock_if_idle, name="idle-lock")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _lock_if_idle(self) -> None:
+        if not self.locked and self.lock_after and time.monotonic() - self._last_input >= self.lock_after:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Cover the screen until the passphrase or PIN is typed; the screens underneath stay as they are."""
+        from cpss_tui.ui.screens.lock import LockScreen, lock_kind
+
+        if self.locked or self._engine is None:
+            return
+        self.locked = True
+
+        def unlocked(_: None) -> None:
+            self.locked = False
+            self._last_input = time.monotonic()
+
+        self.push_screen(LockScreen(lock_kind(self.engine)), unlocked)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While locked, the app's own keys (help, palette, theme, switch user) do nothing; quit still works."""
+        if self.locked and action != "quit":
+            return False
+        return super().check_action(action, parameters)
+
+    def action_set_pin(self) -> None:
+        """Choose the lock PIN (an unencrypted database; an encrypted one locks with its passphrase)."""
+        from cpss_tui.data import sqlite
+        from cpss_tui.ui.screens.lock import SetPinDialog
+
+        if sqlite.engine_key(self.engine) is not None:
+            self.notify("This database is encrypted: the lock asks for its passphrase, not a PIN.")
+            return
+        self.push_screen(SetPinDialog())
 
     def show_home(self, anyone: bool | None = None) -> None:
         """Open the right first screen: welcome on an empty database, else the user's home screen."""
@@ -212,7 +297,13 @@ class CpssApp(App[None]):
 
 
 def create_app(
-    engine: Engine | None = None, as_of: date | None = None, open_engine: Callable[[], Engine] | None = None
+    engine: Engine | None = None,
+    as_of: date | None = None,
+    open_engine: Callable[[], Engine] | None = None,
+    lock_after: float | None = None,
 ) -> CpssApp:
-    """The one app factory: the command line passes `open_engine` (paint first), tests an open engine."""
-    return CpssApp(engine, as_of=as_of, open_engine=open_engine)
+    """The one app factory: the command line passes `open_engine` (paint first), tests an open engine.
+
+    `lock_after` (seconds idle before the lock screen) overrides the `ui.lock_minutes` setting, for tests.
+    """
+    return CpssApp(engine, as_of=as_of, open_engine=open_engine, lock_after=lock_after)

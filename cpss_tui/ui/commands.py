@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+def _push(app: App[object], which: str) -> None:
+    """Open the export dialog or the import picker (imported here: the palette loads at start-up)."""
+    if which == "export":
+        from cpss_tui.ui.screens.export_dialog import ExportDialog
+
+        app.push_screen(ExportDialog())
+    else:
+        from cpss_tui.ui.screens.merge_preview import ImportPicker
+
+        app.push_screen(ImportPicker())
 
 
 class CpssCommands(Provider):
@@ -17,6 +30,10 @@ class CpssCommands(Provider):
             ("Help", "Keys and what each state means", partial(app.run_action, "help")),
             ("Switch user", "Act as another staff member", partial(app.run_action, "switch_user")),
             ("Toggle light/dark theme", "Switch the colour theme", partial(app.run_action, "toggle_theme")),
+            ("Export records to a file", "A bundle for your supervisor", partial(_push, app, "export")),
+            ("Import a bundle file", "Merge a laptop's export: preview first", partial(_push, app, "import")),
+            ("Lock now", "Cover the screen until the passphrase or PIN is typed", partial(app.run_action, "lock")),
+            ("Set lock PIN", "The PIN the lock screen asks for (unencrypted database)", partial(app.run_action, "set_pin")),
         ]
         screen = app.screen
         for binding in getattr(screen, "PALETTE_ACTIONS", ()):

@@ -43,7 +43,7 @@ def test_board_lists_the_demo_situations(demo: Engine) -> None:
     """Every guaranteed demo situation that is an open obligation is on the board, one row each."""
     rows = due_board(demo, AS_OF, _supervisor(demo))
     found = {(o.kind, o.rule, o.state) for o in rows}
-    assert ("visit", "V-4", "overdue") in found  # demo: last visit 64 days ago
+    assert ("visit", "V-4", "overdue") in found  # demo: last visit 70 days ago
     assert ("visit", "V-4", "due-soon") in found  # demo: last visit 55 days ago
     assert ("reauth", "U-8", "due-soon") in found
     assert ("pcp", "P-2", "open") in found  # no crisis plan
@@ -63,7 +63,8 @@ def test_board_order_overdue_first_then_due_date_V4(demo: Engine) -> None:
     assert states == sorted(states, reverse=True)  # every overdue row before any other
     assert rows[0].state == "overdue"
     overdue_visit = next(o for o in rows if o.kind == "visit" and o.state == "overdue")
-    assert overdue_visit.due == AS_OF - timedelta(days=4)
+    assert overdue_visit.due == AS_OF - timedelta(days=10)
+    assert rows[0] == overdue_visit  # the demo's most overdue obligation: what a new supervisor sees first
     # The overdue visit is the first visit row and comes before everything not yet overdue.
     assert _visit_rows(rows)[0] == overdue_visit
     first_not_overdue = next(i for i, o in enumerate(rows) if o.state != "overdue")

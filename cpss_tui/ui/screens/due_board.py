@@ -2,7 +2,8 @@
 
 Rows come from `services.board.due_board` in a thread worker; the kind and specialist filters narrow the loaded
 rows in memory. `v` records a visit for the highlighted member, `s` a supervision session with the highlighted
-row's specialist, `f` opens the staffing panel; after a save the board reloads and the resolved row is gone.
+row's specialist, `f` opens the staffing panel, `w` the review queue, `m` the import of a specialist's bundle;
+after a save the board reloads and the resolved row is gone.
 """
 
 from __future__ import annotations
@@ -83,6 +84,12 @@ class DueBoard(Screen[None]):
         Binding(
             "f", "staffing", "Staffing", tooltip="Caseloads, capacity and span (S-1..S-3)", id="staffing"
         ),
+        Binding(
+            "w", "review_queue", "Reviews", tooltip="Signed notes of your specialists to review", id="reviews"
+        ),
+        Binding(
+            "m", "merge", "Merge", tooltip="Import a specialist's bundle: preview, then apply", id="merge"
+        ),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("u", "app.switch_user", "User", show=False, tooltip="Switch user", id="switch_user"),
     ]
@@ -95,6 +102,8 @@ class DueBoard(Screen[None]):
             "record_supervision",
         ),
         ("Staffing panel", "Caseloads against capacity, members per FTE, span (S-1..S-3)", "staffing"),
+        ("Review queue", "Signed notes of your specialists: mark reviewed or return", "review_queue"),
+        ("Import a specialist's bundle", "Merge a laptop's export: preview new, changed, conflicts", "merge"),
         ("Refresh", "Reload the due board", "refresh"),
     )
 
@@ -257,6 +266,16 @@ class DueBoard(Screen[None]):
         self.app.push_screen(
             SupervisionForm(o.specialist_id, o.specialist_name), lambda _saved: self.action_refresh()
         )
+
+    def action_review_queue(self) -> None:
+        from cpss_tui.ui.screens.review_queue import ReviewQueue
+
+        self.app.push_screen(ReviewQueue())
+
+    def action_merge(self) -> None:
+        from cpss_tui.ui.screens.merge_preview import ImportPicker
+
+        self.app.push_screen(ImportPicker())
 
     def action_staffing(self) -> None:
         from cpss_tui.ui.screens.staffing import StaffingPanel

@@ -12,13 +12,14 @@ HELP = """\
 # cpss-tui help
 
 **Everywhere:** `F1` this help · `ctrl+p` command palette (every action is there) · `ctrl+t` light/dark theme ·
-`ctrl+q` quit (drafts are saved as you type, nothing is lost).
+`ctrl+q` quit (drafts are saved as you type, nothing is lost). Left idle 10 minutes (setting `ui.lock_minutes`)
+the app locks itself until the passphrase or PIN is typed; the palette has "Lock now" and "Set lock PIN".
 
 **This week** (home): `/` search by name or Medicaid id · `enter` open the member · `n` new service note ·
 `a` log a contact attempt · `r` refresh · `u` switch user.
 
 **Member record:** tabs Notes, Attempts, Plan, Authorizations, Visits · `n` new note · `a` attempt ·
-`escape` back.
+`u` audit log (who changed what, when, old -> new) · `escape` back.
 
 **Service note:** fields are checked as you type; problems are shown under the field with the rule id.
 `ctrl+s` sign (locks the note, N-3) · `escape` close (the draft stays, reopen it any time).

@@ -1,7 +1,8 @@
 """This week: the user's active members, needs-attention first (C-3, C-4), with what is due for each.
 
 Data comes from `services.status` in a thread worker; the table is rebuilt from plain dataclasses only. The
-search box filters the loaded rows in memory, so a keystroke never waits on the database.
+search box filters the loaded rows in memory, so a keystroke never waits on the database. A band under the
+summary counts the notes the supervisor returned (issue 5 item 4); `t` lists them to answer with an addendum.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from cpss_tui.services.review import ReturnedNote, open_returns
 from cpss_tui.services.status import Caseload, MemberStatus, load_caseload
 from cpss_tui.ui.widgets.states import pcp_label, short_date, units_label, visit_label, week_label
 
@@ -42,6 +44,14 @@ class HomeScreen(Screen[None]):
     """The specialist's week at a glance."""
 
     AUTO_FOCUS = "#caseload"
+    DEFAULT_CSS = """
+    HomeScreen #returned-band {
+        background: $warning-muted;
+        text-style: bold;
+        padding: 0 1;
+        width: 100%;
+    }
+    """
 
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Filter by name or Medicaid id", id="search"),
@@ -54,6 +64,14 @@ class HomeScreen(Screen[None]):
         ),
         Binding("i", "intake", "Intake", tooltip="Admit a new member (M-1..M-4, S-2)", id="intake"),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding(
+            "t",
+            "returned_notes",
+            "Returned",
+            show=False,
+            tooltip="Notes your supervisor returned",
+            id="returned",
+        ),
         Binding("u", "app.switch_user", "User", tooltip="Switch user", id="switch_user"),
         Binding("escape", "clear_search", "Clear", show=False, id="clear_search"),
     ]
@@ -64,6 +82,7 @@ class HomeScreen(Screen[None]):
         ("Log contact attempt", "Record an attempt to reach the highlighted member", "log_attempt"),
         ("Refresh", "Reload this week's figures", "refresh"),
         ("Intake new member", "Admit a member: payer, specialist, concurrent services", "intake"),
+        ("Returned notes", "Notes your supervisor returned: answer each with an addendum", "returned_notes"),
     )
 
     class Loaded(Message):
@@ -73,12 +92,20 @@ class HomeScreen(Screen[None]):
             super().__init__()
             self.caseload = caseload
 
+    class ReturnsLoaded(Message):
+        """The user's returned notes (open review tasks) finished loading in a worker."""
+
+        def __init__(self, returns: list[ReturnedNote]) -> None:
+            super().__init__()
+            self.returns = returns
+
     def __init__(self) -> None:
         super().__init__()
         self.caseload: Caseload | None = None
         self.shown: list[MemberStatus] = []
         self._filled_from: Caseload | None = None
         self._filter_timer: Timer | None = None
+        self.returns: list[ReturnedNote] = []
 
     @property
     def cpss(self) -> CpssApp:
@@ -87,6 +114,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading this week…", id="caseload-summary", classes="screen-title")
+        yield Static("", id="returned-band")
         yield Input(placeholder="/ search name or Medicaid id", id="search")
         table: DataTable[object] = DataTable(
             id="caseload", cursor_type="row", zebra_stripes=True, cell_padding=0
@@ -99,6 +127,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
+        self.query_one("#returned-band", Static).display = False
         self.query_one("#caseload", DataTable).focus()
         # No load here: ScreenResume follows the first mount too, and loads once.
 
@@ -115,6 +144,18 @@ class HomeScreen(Screen[None]):
             return
         caseload = load_caseload(app.engine, app.as_of, app.user.id)
         self.post_message(self.Loaded(caseload))
+        self.post_message(self.ReturnsLoaded(open_returns(app.engine, app.user.id)))
+
+    @on(ReturnsLoaded)
+    def _show_returns(self, message: ReturnsLoaded) -> None:
+        self.returns = message.returns
+        band = self.query_one("#returned-band", Static)
+        count = len(self.returns)
+        band.update(
+            f"{count} note{'s' if count != 1 else ''} returned by your supervisor: answer with an addendum "
+            "— press t"
+        )
+        band.display = bool(count)
 
     @on(Loaded)
     def _show(self, message: Loaded) -> None:
@@ -224,6 +265,11 @@ class HomeScreen(Screen[None]):
         from cpss_tui.ui.screens.attempt_form import AttemptForm
 
         self.app.push_screen(AttemptForm(member.id, member.name), lambda _saved: self.action_refresh())
+
+    def action_returned_notes(self) -> None:
+        from cpss_tui.ui.screens.returned_notes import ReturnedNotes
+
+        self.app.push_screen(ReturnedNotes(), lambda _answered: self.action_refresh())
 
     def action_intake(self) -> None:
         from cpss_tui.ui.screens.member_form import MemberForm

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from cpss_tui.services.member_record import MemberRecord, NoteView, load_member_record
+from cpss_tui.services.review import ReviewView, reviews_of_member
 
 if TYPE_CHECKING:
     from cpss_tui.ui.app import CpssApp
@@ -45,6 +46,8 @@ class MemberScreen(Screen[None]):
             id="authorization",
         ),
         Binding("x", "discharge", "Discharge", tooltip="Discharge this member (M-3)", id="discharge"),
+        # Not in the footer (full at 80 columns): in the palette ("Audit log of member") and the help screen.
+        Binding("u", "audit", "Audit", tooltip="Who changed what in this record, when", id="audit", show=False),
     ]
     PALETTE_ACTIONS = (
         ("New service note", "Write a note for this member", "new_note"),
@@ -53,17 +56,20 @@ class MemberScreen(Screen[None]):
         ("Edit member", "Change this member's details, specialist or concurrent services", "edit_member"),
         ("Add authorization", "Record a prior authorization (U-7 limits)", "authorization"),
         ("Discharge member", "Discharge with a reason (M-3), after confirming", "discharge"),
+        ("Audit log of member", "Every change to this member's records: who, when, old and new", "audit"),
     )
 
     class Loaded(Message):
-        def __init__(self, record: MemberRecord | None) -> None:
+        def __init__(self, record: MemberRecord | None, reviews: list[ReviewView] | None = None) -> None:
             super().__init__()
             self.record = record
+            self.reviews = reviews or []
 
     def __init__(self, member_id: str) -> None:
         super().__init__()
         self.member_id = member_id
         self.record: MemberRecord | None = None
+        self.reviews: dict[str, list[ReviewView]] = {}
 
     @property
     def cpss(self) -> CpssApp:
@@ -100,12 +106,16 @@ class MemberScreen(Screen[None]):
     def _load(self) -> None:
         app = self.cpss
         assert app.user is not None
-        self.post_message(self.Loaded(load_member_record(app.engine, self.member_id, app.user.id, app.as_of)))
+        record = load_member_record(app.engine, self.member_id, app.user.id, app.as_of)
+        self.post_message(self.Loaded(record, reviews_of_member(app.engine, self.member_id)))
 
     @on(Loaded)
     def _show(self, message: Loaded) -> None:
         record = message.record
         self.record = record
+        self.reviews = {}
+        for review in message.reviews:
+            self.reviews.setdefault(review.note_id, []).append(review)
         if record is None:
             self.query_one("#member-header", Static).update("No such member.")
             return
@@ -132,6 +142,8 @@ class MemberScreen(Screen[None]):
             )
         for n in record.notes:
             signed = Text("signed", style="green") if n.signed_at else Text("UNSIGNED", style="yellow")
+            if any(r.outcome == "returned" and not r.answered for r in self.reviews.get(n.id, ())):
+                signed = Text("RETURNED", style="bold red")  # a supervisor's review awaits an addendum
             notes.add_row(
                 str(n.date),
                 n.contact_type + (" " + " ".join(n.modifiers) if n.modifiers else ""),
@@ -226,6 +238,20 @@ class MemberScreen(Screen[None]):
             text.append(f"Signed {note.signed_at} by {note.signed_by} · locked (N-3)\n", style="green")
         for add in note.addenda:
             text.append(f"  Addendum {add.signed_at} by {add.signed_by}: {add.text}\n", style="italic")
+        for r in self.reviews.get(note.id, ()):
+            if r.outcome == "reviewed":
+                text.append(f"Reviewed by {r.reviewer_name} on {r.reviewed_at:%Y-%m-%d}\n", style="green")
+            elif r.answered:
+                text.append(
+                    f"Returned by {r.reviewer_name} on {r.reviewed_at:%Y-%m-%d}: {r.comment} · answered\n",
+                    style="dim",
+                )
+            else:
+                text.append(
+                    f"RETURNED by {r.reviewer_name} on {r.reviewed_at:%Y-%m-%d}: {r.comment}\n"
+                    "Press d to answer with an addendum.\n",
+                    style="bold red",
+                )
         detail.update(text)
 
     @on(DataTable.RowSelected, "#notes")
@@ -273,3 +299,8 @@ class MemberScreen(Screen[None]):
         from cpss_tui.ui.screens.discharge_form import DischargeForm
 
         self.app.push_screen(DischargeForm(self.member_id), lambda _saved: self._load())
+
+    def action_audit(self) -> None:
+        from cpss_tui.ui.screens.audit_view import AuditView
+
+        self.app.push_screen(AuditView(self.member_id, self.record.name if self.record else self.member_id))
