@@ -12,7 +12,12 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+
+from cpss_tui.data.db import read_session
+from cpss_tui.data.demo import generate
 from cpss_tui.data.migrate import open_database
+from cpss_tui.data.models import Staff
 from cpss_tui.services.demo import start_demo
 from cpss_tui.services.staff import set_current_user
 from cpss_tui.ui.app import create_app
@@ -57,6 +62,16 @@ async def main() -> None:
         print(await shoot(db, "note-form", ["n"]))
         print(await shoot(db, "attempt-form", ["down", "a"]))
         print(await shoot(db, "help", ["f1"]))
+        supervisor_db = Path(tmp) / "supervisor.db"
+        engine = open_database(supervisor_db).engine
+        generate(engine, as_of=AS_OF)
+        with read_session(engine) as session:
+            supervisor = session.scalars(select(Staff.id).where(Staff.role == "supervisor")).one()
+        set_current_user(engine, supervisor)
+        engine.dispose()
+        print(await shoot(supervisor_db, "due-board", []))
+        print(await shoot(supervisor_db, "staffing", ["f"]))
+        print(await shoot(supervisor_db, "review-queue", ["w"]))
 
 
 if __name__ == "__main__":

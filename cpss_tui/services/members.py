@@ -65,6 +65,10 @@ DISCHARGE_LABELS: dict[str, str] = {
 }
 assert set(DISCHARGE_LABELS) == set(DISCHARGE_REASONS)
 
+# More than any authorization could hold (a year of 4 hours a day is 5,840 units): refuses typos and numbers
+# too big for the file's integer column.
+MAX_AUTHORIZED_UNITS = 100_000
+
 
 @dataclass(frozen=True)
 class MemberIntakeResult:
@@ -615,14 +619,16 @@ def add_authorization(
         count = None
     elif isinstance(units, int):
         count = units
-    elif re.fullmatch(r"\s*\d+\s*", str(units or "")):
+    elif re.fullmatch(r"\s*[0-9]{1,9}\s*", str(units or "")):
         count = int(str(units))
-    if count is None or count < 0:
+    if count is None or count < 0 or count > MAX_AUTHORIZED_UNITS:
+        shown = str(units)
+        shown = shown if len(shown) <= 20 else shown[:20] + "…"
         problems.append(
             Problem(
                 "U-5",
                 "units",
-                f"Units must be a whole number of 15-minute units, 0 or more, not {units!r} (U-5).",
+                f"Units must be a whole number of 15-minute units, 0 to {MAX_AUTHORIZED_UNITS}, not {shown!r} (U-5).",
             )
         )
     if first is not None and last is not None and last < first:

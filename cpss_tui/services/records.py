@@ -339,6 +339,9 @@ def check_note(
         note_date = date.fromisoformat(str(fields.get("date") or ""))
     except ValueError:
         problems.append(Problem("N-1", "date", "Date is required as YYYY-MM-DD (N-1)."))
+    if note_date is not None and note_date.year < 1900:
+        problems.append(Problem("N-1", "date", f"{note_date} is not a service date: check the year (N-1)."))
+        note_date = None
     start = _parse_time(str(fields.get("start_time") or ""))
     if start is None:
         problems.append(Problem("N-1", "start_time", "Start time is required as HH:MM, 24-hour (N-1)."))

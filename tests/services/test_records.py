@@ -59,3 +59,16 @@ def test_sign_refuses_missing_fields_naming_each_N2(engine) -> None:
         "effectiveness",
         "goal_ids",
     } <= fields
+
+
+
+def test_a_note_dated_year_one_is_refused_not_a_crash_N1(engine) -> None:
+    """Found by fuzzing: 0001-01-01 made the N-6 overlap window fall before date.min."""
+    generate(engine, as_of=AS_OF)
+    member = next(m for m in compute_status(engine, AS_OF).members if m.active)
+    with read_session(engine) as session:
+        goal = records.current_goals(session, member.id)[0].id
+    fields = {**_complete(goal, "20:00"), "date": "0001-01-01"}
+    with pytest.raises(records.RecordRefused) as refused:
+        records.sign_note(engine, member.specialist_id, None, member.id, fields, AS_OF)
+    assert any(p.rule == "N-1" and p.field == "date" for p in refused.value.problems)

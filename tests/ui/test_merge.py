@@ -6,19 +6,14 @@ is written, and Apply is refused; a clean bundle applies in one step and a secon
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from textual.widgets import DataTable, Input, Static
 
 from cpss_tui.data.bundle import export_bundle
-from cpss_tui.data.db import read_session
 from cpss_tui.data.demo import generate
 from cpss_tui.data.migrate import open_database
-from cpss_tui.data.models import Staff
-from cpss_tui.services.staff import set_current_user
 from cpss_tui.ui.app import create_app
 from cpss_tui.ui.screens.due_board import DueBoard
 from cpss_tui.ui.screens.export_dialog import ExportDialog
@@ -31,15 +26,6 @@ def _demo(path: Path) -> Engine:
     engine = open_database(path).engine
     generate(engine, as_of=AS_OF)
     return engine
-
-
-@pytest.fixture
-def supervisor_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = _demo(tmp_path / "supervisor.db")
-    with read_session(engine) as session:
-        set_current_user(engine, session.scalars(select(Staff.id).where(Staff.role == "supervisor")).one())
-    yield engine
-    engine.dispose()
 
 
 def _laptop_bundle(tmp_path: Path, *statements: str) -> Path:

@@ -35,3 +35,19 @@ def test_member_record(snap_compare, demo_engine: Engine) -> None:  # type: igno
         await settle(pilot)
 
     assert snap_compare(create_app(demo_engine, as_of=AS_OF), terminal_size=(80, 24), run_before=open_member)
+
+
+def test_due_board(snap_compare, supervisor_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    """The supervisor's home: the overdue visit first (issue 5)."""
+    assert snap_compare(create_app(supervisor_engine, as_of=AS_OF), terminal_size=(80, 24), run_before=_ready)
+
+
+def test_staffing_panel(snap_compare, supervisor_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    async def open_staffing(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+
+    assert snap_compare(
+        create_app(supervisor_engine, as_of=AS_OF), terminal_size=(80, 24), run_before=open_staffing
+    )

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import Engine, select
 from textual.widgets import DataTable, Select, Static
 
 from cpss_tui.data.db import read_session
-from cpss_tui.data.demo import generate
-from cpss_tui.data.migrate import open_database
-from cpss_tui.data.models import Staff, SupervisorVisit
-from cpss_tui.services.staff import set_current_user
+from cpss_tui.data.models import SupervisorVisit
 from cpss_tui.ui.app import create_app
 from cpss_tui.ui.screens.due_board import DueBoard
 from cpss_tui.ui.screens.staffing import StaffingPanel
 from cpss_tui.ui.screens.visit_form import VisitForm
 from tests.ui.conftest import AS_OF
 from tests.ui.helpers import settle, type_text
-
-
-@pytest.fixture
-def supervisor_engine(tmp_path: Path) -> Iterator[Engine]:
-    """The demo agency as of AS_OF, opened as its supervisor."""
-    engine = open_database(tmp_path / "demo.db").engine
-    generate(engine, as_of=AS_OF)
-    with read_session(engine) as session:
-        supervisor = session.scalars(select(Staff.id).where(Staff.role == "supervisor")).one()
-    set_current_user(engine, supervisor)
-    yield engine
-    engine.dispose()
 
 
 def _board(app) -> DueBoard:
