@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpss_tui import __version__, cli_crypto, cli_safety
+from cpss_tui import __version__, cli_crypto, cli_reports, cli_safety
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -100,16 +100,28 @@ def build_parser() -> argparse.ArgumentParser:
     imp = add("import", "merge a bundle into the database (all or nothing)")
     imp.add_argument("file", metavar="FILE", help="bundle file, or - for standard input")
 
-    exp = add("export", "write a bundle of the database, or of some members")
+    exp = add(
+        "export",
+        "write a bundle of the database or of some members; `export billing` writes the claim CSV of a period",
+    )
+    exp.add_argument(
+        "what",
+        nargs="?",
+        choices=("bundle", "billing"),
+        default="bundle",
+        help="bundle (default): records for a supervisor; billing: H0038 claim lines and what was left out",
+    )
     exp.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
     exp.add_argument(
         "--member", metavar="ID", action="append", default=[], help="only this member (repeatable)"
     )
+    cli_reports.add_billing_options(exp)
 
     audit = add("audit", "print the audit log: who changed which record, when, old and new values")
     audit.add_argument("--member", metavar="ID", help="only the entries concerning this member")
 
     cli_safety.add_parsers(add)
+    cli_reports.add_parser(add, lambda p: _common_options(p, suppress=True))
     cli_crypto.add_parser(add)
 
     status = add("status", "the computed compliance state")
@@ -171,6 +183,9 @@ def _cmd_import(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
+    if args.what == "billing":
+        return cli_reports.cmd_export_billing(args, engine, as_of)
+    cli_reports.refuse_billing_options(args)
     from cpss_tui.data.bundle import BundleError, export_bundle
 
     try:
@@ -248,6 +263,7 @@ COMMANDS = {
     "export": _cmd_export,
     "status": _cmd_status,
     "audit": _cmd_audit,
+    "report": cli_reports.cmd_report,
     "backup": cli_safety.cmd_backup,
     "restore": cli_safety.cmd_restore,
     "check": cli_safety.cmd_check,
