@@ -31,10 +31,22 @@ def iso_date(text: str) -> date:
 
 def add_period(parser: argparse.ArgumentParser, required: bool = True) -> None:
     """--from and --to, both inclusive."""
-    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", type=iso_date, required=required,
-                        help="first day of the period (inclusive)")
-    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", type=iso_date, required=required,
-                        help="last day of the period (inclusive)")
+    parser.add_argument(
+        "--from",
+        dest="date_from",
+        metavar="YYYY-MM-DD",
+        type=iso_date,
+        required=required,
+        help="first day of the period (inclusive)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="date_to",
+        metavar="YYYY-MM-DD",
+        type=iso_date,
+        required=required,
+        help="last day of the period (inclusive)",
+    )
 
 
 def period_of(args: argparse.Namespace) -> Period:
@@ -115,18 +127,26 @@ def refuse_billing_options(args: argparse.Namespace) -> None:
     """A bundle export given --from/--to/--excluded: say so rather than ignore them."""
     from cpss_tui.cli import BadInput
 
-    given = [flag for flag, value in (("--from", args.date_from), ("--to", args.date_to),
-                                      ("--excluded", args.excluded)) if value is not None]
+    given = [
+        flag
+        for flag, value in (("--from", args.date_from), ("--to", args.date_to), ("--excluded", args.excluded))
+        if value is not None
+    ]
     if given:
-        raise BadInput([f"{flag}: only `export billing` takes it; a bundle holds every date" for flag in given])
+        raise BadInput(
+            [f"{flag}: only `export billing` takes it; a bundle holds every date" for flag in given]
+        )
 
 
 def cmd_export_billing(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
     """`export billing --from D --to D -o FILE.csv [--excluded FILE]`: the claim file and the exclusions."""
     from cpss_tui.cli import BadInput
 
-    problems = [f"{flag}: required by `export billing`" for flag, value in (
-        ("--from", args.date_from), ("--to", args.date_to), ("-o", args.output)) if value is None]
+    problems = [
+        f"{flag}: required by `export billing`"
+        for flag, value in (("--from", args.date_from), ("--to", args.date_to), ("-o", args.output))
+        if value is None
+    ]
     if args.member:
         problems.append("--member: `export billing` covers every member of the period")
     if problems:

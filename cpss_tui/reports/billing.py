@@ -203,8 +203,12 @@ def billing_export(engine: Engine, period: Period) -> BillingExport:
     agency = settings.agency_settings_from(values)
     profiles = settings.profiles_from(values)
     with read_session(engine) as session:
-        in_period = [_facts(r) for r in session.execute(_note_select().where(
-            Note.date >= period.first, Note.date <= period.last))]
+        in_period = [
+            _facts(r)
+            for r in session.execute(
+                _note_select().where(Note.date >= period.first, Note.date <= period.last)
+            )
+        ]
         member_ids = sorted({n.member_id for n in in_period})
         members = {
             r[0]: _MemberFacts(*r)
@@ -315,8 +319,13 @@ def _member_claims(
                 exclude(note, units, "unsigned", "N-2", "a note bills only once it is signed (N-2, N-3)")
                 continue
             if units == 0:
-                exclude(note, 0, "non-billable", "U-2" if note.minutes >= 15 else "U-1",
-                        _why_no_units(note, profile))
+                exclude(
+                    note,
+                    0,
+                    "non-billable",
+                    "U-2" if note.minutes >= 15 else "U-1",
+                    _why_no_units(note, profile),
+                )
                 continue
         elif not note.signed:
             continue
@@ -358,10 +367,18 @@ def _member_claims(
         if auth is None:
             lost = unauthorized[result.key]
             if lost:
-                exclude(note, lost, "unauthorized", "U-6",
-                        "dated outside every authorization" + (
-                            f"; the {profile.unmanaged_units} unmanaged units of the fiscal year are used up"
-                            if profile.unmanaged_units else ""))
+                exclude(
+                    note,
+                    lost,
+                    "unauthorized",
+                    "U-6",
+                    "dated outside every authorization"
+                    + (
+                        f"; the {profile.unmanaged_units} unmanaged units of the fiscal year are used up"
+                        if profile.unmanaged_units
+                        else ""
+                    ),
+                )
             billed -= lost
         if billed <= 0:
             continue
@@ -427,7 +444,16 @@ def exclusions_csv(export: BillingExport) -> str:
     writer.writerow(EXCLUDED_COLUMNS)
     for e in export.exclusions:
         writer.writerow(
-            [e.note_id, e.medicaid_id, e.date.isoformat(), e.rendering_staff, e.units, e.reason, e.rule, e.detail]
+            [
+                e.note_id,
+                e.medicaid_id,
+                e.date.isoformat(),
+                e.rendering_staff,
+                e.units,
+                e.reason,
+                e.rule,
+                e.detail,
+            ]
         )
     return out.getvalue()
 

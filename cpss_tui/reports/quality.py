@@ -62,13 +62,15 @@ class Figures:
 
     @property
     def q1(self) -> q.Benchmark:
-        return q.face_to_face_share({"face-to-face": self.face_to_face_units,
-                                     "other": self.units - self.face_to_face_units})
+        return q.face_to_face_share(
+            {"face-to-face": self.face_to_face_units, "other": self.units - self.face_to_face_units}
+        )
 
     @property
     def q2(self) -> q.Benchmark:
-        return q.outside_facility_share({"community": self.outside_minutes,
-                                         q.FACILITY_PLACES[0]: self.minutes - self.outside_minutes})
+        return q.outside_facility_share(
+            {"community": self.outside_minutes, q.FACILITY_PLACES[0]: self.minutes - self.outside_minutes}
+        )
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,8 @@ def quality_report(engine: Engine, period: Period) -> QualityReport:
             c[2] += int(minutes)
         c[3] += int(minutes)
     people = tuple(
-        Figures("specialist", sid, name, *c) for (sid, name), c in sorted(counts.items(), key=lambda i: i[0][1])
+        Figures("specialist", sid, name, *c)
+        for (sid, name), c in sorted(counts.items(), key=lambda i: i[0][1])
     )
     total = [sum(f[i] for f in counts.values()) for i in range(4)]
     agency = str(values.get("agency.name") or "Agency")

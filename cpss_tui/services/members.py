@@ -791,3 +791,27 @@ def discharge_member(
         member.discharge_reason = reason
         member.continuing_care_plan = (continuing_care_plan or "").strip() or None
         member.updated_at = utcnow()
+
+
+@dataclass(frozen=True)
+class MemberChoice:
+    """A member as a picker lists them (reports for one member, reached from the reports menu)."""
+
+    id: str
+    name: str
+    medicaid_id: str
+    specialist: str
+    discharged_on: date | None
+
+
+def member_choices(engine: Engine, specialist_id: str | None = None) -> list[MemberChoice]:
+    """Every member (of one specialist, when given), active first, by name: one statement."""
+    stmt = (
+        select(Member.id, Member.name, Member.medicaid_id, Staff.name, Member.discharged_on)
+        .join(Staff, Staff.id == Member.specialist_id)
+        .order_by(Member.discharged_on.is_not(None), Member.name, Member.id)  # type: ignore[union-attr]
+    )
+    if specialist_id is not None:
+        stmt = stmt.where(Member.specialist_id == specialist_id)
+    with read_session(engine) as session:
+        return [MemberChoice(*row) for row in session.execute(stmt)]

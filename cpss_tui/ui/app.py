@@ -59,6 +59,8 @@ class CpssApp(App[None]):
     COMMANDS = App.COMMANDS | {CpssCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", tooltip="Keys and what the states mean", id="help"),
+        Binding("f2", "reports", "Reports", tooltip="Quality, billing, unit use, calendar, printed record",
+                id="reports"),
         Binding(
             "ctrl+t", "toggle_theme", "Theme", tooltip="Switch light / dark theme", id="theme", show=False
         ),
@@ -289,6 +291,14 @@ class CpssApp(App[None]):
 
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
         staff_service.set_ui_theme(self.engine, self.theme)
+
+    def action_reports(self) -> None:
+        """The reports menu (none before the database is open, nor under the lock screen)."""
+        from cpss_tui.ui.screens.reports import ReportsScreen
+
+        if self._engine is None or self.locked or isinstance(self.screen, ReportsScreen):
+            return
+        self.push_screen(ReportsScreen())
 
     def action_switch_user(self) -> None:
         from cpss_tui.ui.screens.switch_user import SwitchUser

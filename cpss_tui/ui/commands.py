@@ -9,6 +9,19 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
+def _report(app: App[object], report_id: str) -> None:
+    """Open one report (imported here: the palette loads at start-up)."""
+    from cpss_tui.ui.screens.reports import open_report
+
+    open_report(app, report_id)
+
+
+def _report_commands(app: App[object]) -> list[tuple[str, str, Callable[[], object]]]:
+    from cpss_tui.ui.screens.reports import REPORTS
+
+    return [(f"Report: {e.title}", e.what, partial(_report, app, e.id)) for e in REPORTS]
+
+
 def _push(app: App[object], which: str) -> None:
     """Open the export dialog or the import picker (imported here: the palette loads at start-up)."""
     if which == "export":
@@ -32,9 +45,12 @@ class CpssCommands(Provider):
             ("Toggle light/dark theme", "Switch the colour theme", partial(app.run_action, "toggle_theme")),
             ("Export records to a file", "A bundle for your supervisor", partial(_push, app, "export")),
             ("Import a bundle file", "Merge a laptop's export: preview first", partial(_push, app, "import")),
+            ("Reports", "Every report: quality, billing, unit use, calendar, printed record", partial(app.run_action, "reports")),
             ("Lock now", "Cover the screen until the passphrase or PIN is typed", partial(app.run_action, "lock")),
             ("Set lock PIN", "The PIN the lock screen asks for (unencrypted database)", partial(app.run_action, "set_pin")),
         ]
+        if getattr(app, "_engine", None) is not None:
+            commands += _report_commands(app)
         screen = app.screen
         for binding in getattr(screen, "PALETTE_ACTIONS", ()):
             name, help_text, action = binding

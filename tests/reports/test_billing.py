@@ -79,17 +79,32 @@ def test_a_period_starting_mid_week_still_sees_the_notes_before_it(small_engine:
     assert [(c.note_id, c.units) for c in export.lines] == [("n2", 8)]
 
 
-def test_cli_writes_both_files_private_with_the_documented_columns(small_db: Path, tmp_path: Path,
-                                                                    capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_writes_both_files_private_with_the_documented_columns(
+    small_db: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "claims.csv"
-    code = run(["--db", str(small_db), "export", "billing", "--from", "2026-03-03", "--to", "2026-04-01",
-                "-o", str(out)])
+    code = run(
+        [
+            "--db",
+            str(small_db),
+            "export",
+            "billing",
+            "--from",
+            "2026-03-03",
+            "--to",
+            "2026-04-01",
+            "-o",
+            str(out),
+        ]
+    )
     assert code == 0
     excluded = tmp_path / "claims-excluded.csv"
     claims = _rows(out.read_text())
     assert list(claims[0]) == list(CLAIM_COLUMNS)
-    assert [(r["note_id"], r["hcpcs"], r["modifiers"], r["units"], r["authorization_number"], r["amount"])
-            for r in claims] == [
+    assert [
+        (r["note_id"], r["hcpcs"], r["modifiers"], r["units"], r["authorization_number"], r["amount"])
+        for r in claims
+    ] == [
         ("n2", "H0038", "GT", "8", "PA-1", ""),
         ("n10", "H0038", "", "4", "PA-2", "49.32"),
         ("n4", "H0038", "HQ", "2", "PA-1", ""),
@@ -106,23 +121,39 @@ def test_cli_writes_both_files_private_with_the_documented_columns(small_db: Pat
     assert "5 claim lines, 24 units of H0038" in said and str(excluded) in said
 
 
-def test_cli_refuses_bad_periods_and_options_naming_them(small_db: Path, tmp_path: Path,
-                                                          capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_refuses_bad_periods_and_options_naming_them(small_db: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "c.csv"
     base = ["--db", str(small_db), "export", "billing", "-o", str(out)]
     assert run([*base, "--from", "2026-03-10", "--to", "2026-03-01"]) == 2
     assert "--to: 2026-03-01 is before --from 2026-03-10" in capsys.readouterr().err
     assert run([*base, "--to", "2026-03-01"]) == 2
     assert "--from: required by `export billing`" in capsys.readouterr().err
-    assert run(["--db", str(small_db), "export", "billing", "--from", "2026-03-01", "--to", "2026-03-31"]) == 2
+    assert (
+        run(["--db", str(small_db), "export", "billing", "--from", "2026-03-01", "--to", "2026-03-31"]) == 2
+    )
     assert "-o: required by `export billing`" in capsys.readouterr().err
     assert run(["--db", str(small_db), "export", "--from", "2026-03-01", "-o", str(out)]) == 2
     assert "--from: only `export billing` takes it" in capsys.readouterr().err
     assert run([*base, "--from", "2026-03-01", "--to", "2026-03-31", "--excluded", str(out)]) == 2
     assert "must differ" in capsys.readouterr().err
     assert not out.exists()
-    assert run(["--db", str(small_db), "export", "billing", "--from", "2026-03-01", "--to", "2026-03-31",
-                "-o", str(tmp_path / "no-such-folder" / "c.csv")]) == 2
+    assert (
+        run(
+            [
+                "--db",
+                str(small_db),
+                "export",
+                "billing",
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-03-31",
+                "-o",
+                str(tmp_path / "no-such-folder" / "c.csv"),
+            ]
+        )
+        == 2
+    )
     assert "-o: cannot write" in capsys.readouterr().err
     assert list(tmp_path.glob("*.part")) == [] and list(tmp_path.glob(".*")) == []
 
@@ -144,16 +175,31 @@ _note = st.tuples(
 
 
 @settings(max_examples=150, deadline=None)
-@given(notes=st.lists(_note, max_size=25), authorized=st.integers(0, 60),
-       first=st.integers(0, 41), length=st.integers(0, 20))
+@given(
+    notes=st.lists(_note, max_size=25),
+    authorized=st.integers(0, 60),
+    first=st.integers(0, 41),
+    length=st.integers(0, 20),
+)
 def test_billing_never_exceeds_a_cap_and_accounts_for_every_unit(notes, authorized, first, length) -> None:  # type: ignore[no-untyped-def]
     profile = PROFILES["nc-medicaid"]
     start = date(2026, 3, 2)
     period = Period(start + timedelta(days=first), start + timedelta(days=first + length))
     auth = billing._Auth("a", "PA", date(2026, 3, 9), date(2026, 4, 5), authorized)
     facts = [
-        billing._NoteFacts(f"n{i}", "m", start + timedelta(days=d), t, minutes, True, None, "face-to-face",
-                           signed, "Dana", "NC CPSS")
+        billing._NoteFacts(
+            f"n{i}",
+            "m",
+            start + timedelta(days=d),
+            t,
+            minutes,
+            True,
+            None,
+            "face-to-face",
+            signed,
+            "Dana",
+            "NC CPSS",
+        )
         for i, (d, t, minutes, signed) in enumerate(notes)
     ]
     member = billing._MemberFacts("m", "X", "nc-medicaid", date(2026, 1, 5))

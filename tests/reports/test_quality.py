@@ -31,9 +31,19 @@ def test_counts_per_scope_match_the_hand_computed_figures(small_engine: Engine) 
     assert not p.q1.met and not p.q2.met
     dana, eli = report.specialists
     assert (dana.staff_name, dana.face_to_face_units, dana.units, dana.outside_minutes, dana.minutes) == (
-        "Dana Reyes", 19, 31, 494, 569)
+        "Dana Reyes",
+        19,
+        31,
+        494,
+        569,
+    )
     assert (eli.staff_name, eli.face_to_face_units, eli.units, eli.outside_minutes, eli.minutes) == (
-        "Eli Stone", 12, 12, 0, 180)
+        "Eli Stone",
+        12,
+        12,
+        0,
+        180,
+    )
     assert eli.q1.met and not eli.q2.met and dana.q2.met and not dana.q1.met
 
 
@@ -41,14 +51,44 @@ def test_exactly_the_target_meets_it(small_engine: Engine) -> None:
     """Q-1 is met at exactly 80%: 4 face-to-face units of 5 (a one-day period holding n10 and a telehealth)."""
     import json
 
-    extra = {"format": "cpss-bundle", "version": 1, "notes": [
-        {"id": "t1", "member_id": "m2", "staff_id": "s1", "date": "2026-05-05", "start_time": "09:00",
-         "minutes": 60, "billable": True, "contact_type": "face-to-face", "place": "home", "purpose": "p",
-         "interventions": "i", "effectiveness": "e", "goal_ids": ["g2"], "signed_at": "2026-05-05T12:00:00-04:00"},
-        {"id": "t2", "member_id": "m2", "staff_id": "s1", "date": "2026-05-05", "start_time": "11:00",
-         "minutes": 15, "billable": True, "contact_type": "telehealth", "place": "remote", "purpose": "p",
-         "interventions": "i", "effectiveness": "e", "goal_ids": ["g2"], "signed_at": "2026-05-05T12:00:00-04:00"},
-    ]}
+    extra = {
+        "format": "cpss-bundle",
+        "version": 1,
+        "notes": [
+            {
+                "id": "t1",
+                "member_id": "m2",
+                "staff_id": "s1",
+                "date": "2026-05-05",
+                "start_time": "09:00",
+                "minutes": 60,
+                "billable": True,
+                "contact_type": "face-to-face",
+                "place": "home",
+                "purpose": "p",
+                "interventions": "i",
+                "effectiveness": "e",
+                "goal_ids": ["g2"],
+                "signed_at": "2026-05-05T12:00:00-04:00",
+            },
+            {
+                "id": "t2",
+                "member_id": "m2",
+                "staff_id": "s1",
+                "date": "2026-05-05",
+                "start_time": "11:00",
+                "minutes": 15,
+                "billable": True,
+                "contact_type": "telehealth",
+                "place": "remote",
+                "purpose": "p",
+                "interventions": "i",
+                "effectiveness": "e",
+                "goal_ids": ["g2"],
+                "signed_at": "2026-05-05T12:00:00-04:00",
+            },
+        ],
+    }
     import_bundle(small_engine, json.dumps(extra), as_of=date(2026, 5, 20))
     report = quality_report(small_engine, Period(date(2026, 5, 5), date(2026, 5, 5)))
     assert (report.program.face_to_face_units, report.program.units) == (4, 5)
@@ -69,13 +109,39 @@ def test_text_puts_the_target_beside_each_figure(small_engine: Engine) -> None:
 
 def test_cli_prints_and_writes_csv(small_db: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "q.csv"
-    assert run(["--db", str(small_db), "report", "quality", "--from", "2026-03-03", "--to", "2026-04-01",
-                "--csv", str(out)]) == 0
+    assert (
+        run(
+            [
+                "--db",
+                str(small_db),
+                "report",
+                "quality",
+                "--from",
+                "2026-03-03",
+                "--to",
+                "2026-04-01",
+                "--csv",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "Program (site)" in capsys.readouterr().out
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert list(rows[0]) == list(CSV_COLUMNS)
-    assert [(r["scope"], r["staff_name"], r["rule"], r["numerator"], r["denominator"], r["figure_percent"],
-             r["target_percent"], r["met"]) for r in rows] == [
+    assert [
+        (
+            r["scope"],
+            r["staff_name"],
+            r["rule"],
+            r["numerator"],
+            r["denominator"],
+            r["figure_percent"],
+            r["target_percent"],
+            r["met"],
+        )
+        for r in rows
+    ] == [
         ("program", "Small Agency", "Q-1", "31", "43", "72.1", "80", "no"),
         ("program", "Small Agency", "Q-2", "494", "749", "66.0", "70", "no"),
         ("specialist", "Dana Reyes", "Q-1", "19", "31", "61.3", "80", "no"),
@@ -86,7 +152,9 @@ def test_cli_prints_and_writes_csv(small_db: Path, tmp_path: Path, capsys) -> No
 
 
 def test_cli_refuses_a_backwards_period(small_db: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert run(["--db", str(small_db), "report", "quality", "--from", "2026-03-03", "--to", "2026-03-01"]) == 2
+    assert (
+        run(["--db", str(small_db), "report", "quality", "--from", "2026-03-03", "--to", "2026-03-01"]) == 2
+    )
     assert "--to: 2026-03-01 is before --from 2026-03-03" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exited:  # argparse: usage and the option named, exit 2
         run(["--db", str(small_db), "report", "quality", "--from", "2026-02-30", "--to", "2026-03-01"])
