@@ -72,6 +72,9 @@ async def main() -> None:
         print(await shoot(supervisor_db, "due-board", []))
         print(await shoot(supervisor_db, "staffing", ["f"]))
         print(await shoot(supervisor_db, "review-queue", ["w"]))
+        print(await shoot(supervisor_db, "reports", ["f2"]))
+        print(await shoot(supervisor_db, "quality", ["f2", "enter"]))
+        print(await shoot(supervisor_db, "billing-export", ["f2", "down", "enter"], size=(80, 30)))
 
 
 if __name__ == "__main__":

@@ -51,3 +51,16 @@ def test_staffing_panel(snap_compare, supervisor_engine: Engine) -> None:  # typ
     assert snap_compare(
         create_app(supervisor_engine, as_of=AS_OF), terminal_size=(80, 24), run_before=open_staffing
     )
+
+
+def test_quality_benchmarks(snap_compare, supervisor_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    """Q-1/Q-2 of October, a bar per figure with the target ticked (issue "Reports")."""
+
+    async def open_quality(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("f2", "enter")
+        await settle(pilot)
+
+    assert snap_compare(
+        create_app(supervisor_engine, as_of=AS_OF), terminal_size=(80, 24), run_before=open_quality
+    )

@@ -120,6 +120,7 @@ class QualityScreen(Screen[None]):
         table.add_column("Who", key="who", width=18)
         table.add_column("Q-1 face-to-face units", key="q1")
         table.add_column("Q-2 time outside office", key="q2")
+        table.focus()  # the figures first; tab reaches the dates
         self.action_apply_period()
 
     def _period(self) -> Period | None:
