@@ -11,7 +11,8 @@ from textual.widgets import Markdown
 HELP = """\
 # cpss-tui help
 
-**Everywhere:** `F1` this help · `ctrl+p` command palette (every action is there) · `ctrl+t` light/dark theme ·
+**Everywhere:** `F1` this help · `F2` reports · `ctrl+p` command palette (every action is there) ·
+`ctrl+t` light/dark theme ·
 `ctrl+q` quit (drafts are saved as you type, nothing is lost). Left idle 10 minutes (setting `ui.lock_minutes`)
 the app locks itself until the passphrase or PIN is typed; the palette has "Lock now" and "Set lock PIN".
 
@@ -23,6 +24,10 @@ the app locks itself until the passphrase or PIN is typed; the palette has "Lock
 
 **Service note:** fields are checked as you type; problems are shown under the field with the rule id.
 `ctrl+s` sign (locks the note, N-3) · `escape` close (the draft stays, reopen it any time).
+
+**Reports** (`F2`): quality benchmarks (Q-1, Q-2) with `ctrl+s` to save the CSV; billing export (the H0038
+claim file and, beside it, every unit left out and why). Each entry shows the command line that writes the same
+file. Report files are private to you: they hold member data.
 
 ## Weekly contact (C-3)
 - **MET**: at least one direct contact (face-to-face, telehealth, audio-only, group) this week.
