@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpss_tui import __version__, cli_crypto, cli_reports, cli_safety
+from cpss_tui import __version__, cli_crypto, cli_print, cli_reports, cli_safety
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_safety.add_parsers(add)
     cli_reports.add_parser(add, lambda p: _common_options(p, suppress=True))
     cli_crypto.add_parser(add)
+    cli_print.add_parser(add)
 
     status = add("status", "the computed compliance state")
     status.add_argument("--json", action="store_true", help="print the JSON document of interface.md")
@@ -268,6 +269,7 @@ COMMANDS = {
     "restore": cli_safety.cmd_restore,
     "check": cli_safety.cmd_check,
     "encrypt": cli_crypto.cmd_encrypt,
+    "print": cli_print.cmd_print,
 }
 
 

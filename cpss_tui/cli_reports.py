@@ -85,12 +85,47 @@ def _cmd_quality(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
     return 0
 
 
+def _add_units(parser: argparse.ArgumentParser) -> None:
+    from cpss_tui.cli_charts import add_units_options
+
+    add_units_options(parser)
+
+
+def _cmd_units(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
+    from cpss_tui.cli_charts import cmd_units
+
+    return cmd_units(args, engine, as_of)
+
+
+def _add_calendar(parser: argparse.ArgumentParser) -> None:
+    from cpss_tui.cli_charts import add_calendar_options
+
+    add_calendar_options(parser)
+
+
+def _cmd_calendar(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
+    from cpss_tui.cli_charts import cmd_calendar
+
+    return cmd_calendar(args, engine, as_of)
+
+
 # name -> (help, add options, run). Add a report here; its code lives in cpss_tui/reports.
 REPORTS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {
     "quality": (
         "quality benchmarks Q-1 and Q-2 over a period, program-wide and per specialist, with targets",
         _add_quality,
         _cmd_quality,
+    ),
+    "units": (
+        "unit use as charts: a member's authorizations (used, remaining) and weekly units against the caps "
+        "(--member), or a specialist's units per week (--specialist)",
+        _add_units,
+        _cmd_units,
+    ),
+    "calendar": (
+        "a member's contact calendar: the C-3 weekly status of the 52 weeks ending with the week of --as-of",
+        _add_calendar,
+        _cmd_calendar,
     ),
 }
 

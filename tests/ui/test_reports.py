@@ -142,3 +142,69 @@ def test_bar_marks_the_target_and_reads_without_colour() -> None:
     assert benchmark_bar(Benchmark(0.842, 0.8, True)).plain == "████████│··"
     assert benchmark_bar(Benchmark(0.75, 0.8, False)).plain == "███████▌│··"
     assert benchmark_bar(Benchmark(None, 0.8, True)).plain.startswith("no signed notes")
+
+
+async def test_member_reports_ask_which_member_then_open(supervisor_engine: Engine) -> None:
+    from cpss_tui.services.members import member_choices
+    from cpss_tui.ui.screens.contact_calendar import ContactCalendarScreen
+    from cpss_tui.ui.screens.member_picker import MemberPicker
+    from cpss_tui.ui.screens.unit_use import UnitUseScreen
+    from tests.ui.helpers import type_text
+
+    target = member_choices(supervisor_engine)[3]
+    app = create_app(supervisor_engine, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        from cpss_tui.ui.screens.print_dialog import PrintDialog
+
+        for entry_id, screen_type in (
+            ("units", UnitUseScreen),
+            ("calendar", ContactCalendarScreen),
+            ("print", PrintDialog),
+        ):
+            await pilot.press("f2")
+            await settle(pilot)
+            await pilot.press(*["down"] * [e.id for e in REPORTS].index(entry_id), "enter")
+            await settle(pilot)
+            picker = app.screen
+            assert isinstance(picker, MemberPicker)
+            await type_text(pilot, target.medicaid_id)
+            await settle(pilot)
+            assert picker.query_one("#members", OptionList).option_count == 1
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, screen_type)
+            assert app.screen.member_id == target.id
+            await pilot.press("escape", "escape")
+            await settle(pilot)
+
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*["down"] * [e.id for e in REPORTS].index("units"), "enter")
+        await settle(pilot)
+        await type_text(pilot, "no such person")
+        await settle(pilot)
+        assert "No member matches." in str(app.screen.query_one("#picker-status", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)  # nothing opened
+
+
+async def test_specialist_report_asks_which_specialist(supervisor_engine: Engine) -> None:
+    from cpss_tui.ui.screens.staff_picker import StaffPicker
+    from cpss_tui.ui.screens.unit_use import SpecialistUnitsScreen
+
+    app = create_app(supervisor_engine, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*["down"] * [e.id for e in REPORTS].index("specialist-units"), "enter")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, StaffPicker)
+        chosen = picker.query_one("#staff", OptionList).get_option_at_index(1)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SpecialistUnitsScreen)
+        assert app.screen.staff_id == chosen.id

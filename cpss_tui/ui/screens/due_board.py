@@ -105,6 +105,7 @@ class DueBoard(Screen[None]):
         ("Review queue", "Signed notes of your specialists: mark reviewed or return", "review_queue"),
         ("Import a specialist's bundle", "Merge a laptop's export: preview new, changed, conflicts", "merge"),
         ("Refresh", "Reload the due board", "refresh"),
+        ("Specialist units per week", "Units per week of the highlighted specialist", "specialist_units"),
     )
 
     class Loaded(Message):
@@ -276,6 +277,15 @@ class DueBoard(Screen[None]):
         from cpss_tui.ui.screens.merge_preview import ImportPicker
 
         self.app.push_screen(ImportPicker())
+
+    def action_specialist_units(self) -> None:
+        o = self.highlighted()
+        if o is None:
+            self.notify("Highlight a row of one of your specialists.", severity="warning")
+            return
+        from cpss_tui.ui.screens.unit_use import SpecialistUnitsScreen
+
+        self.app.push_screen(SpecialistUnitsScreen(o.specialist_id, o.specialist_name))
 
     def action_staffing(self) -> None:
         from cpss_tui.ui.screens.staffing import StaffingPanel

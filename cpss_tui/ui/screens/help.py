@@ -20,14 +20,16 @@ the app locks itself until the passphrase or PIN is typed; the palette has "Lock
 `a` log a contact attempt · `r` refresh · `u` switch user.
 
 **Member record:** tabs Notes, Attempts, Plan, Authorizations, Visits · `n` new note · `a` attempt ·
-`u` audit log (who changed what, when, old -> new) · `escape` back.
+`u` audit log (who changed what, when, old -> new) · `g` unit use (charts) · `c` contact calendar ·
+`p` print the service record (PDF) · `escape` back.
 
 **Service note:** fields are checked as you type; problems are shown under the field with the rule id.
 `ctrl+s` sign (locks the note, N-3) · `escape` close (the draft stays, reopen it any time).
 
 **Reports** (`F2`): quality benchmarks (Q-1, Q-2) with `ctrl+s` to save the CSV; billing export (the H0038
-claim file and, beside it, every unit left out and why). Each entry shows the command line that writes the same
-file. Report files are private to you: they hold member data.
+claim file and, beside it, every unit left out and why); unit use and contact calendar of a member; units per
+week of a specialist; the printed service record. Each entry shows the command line that writes the same file.
+Report files are private to you: they hold member data.
 
 ## Weekly contact (C-3)
 - **MET**: at least one direct contact (face-to-face, telehealth, audio-only, group) this week.

@@ -83,6 +83,7 @@ class HomeScreen(Screen[None]):
         ("Refresh", "Reload this week's figures", "refresh"),
         ("Intake new member", "Admit a member: payer, specialist, concurrent services", "intake"),
         ("Returned notes", "Notes your supervisor returned: answer each with an addendum", "returned_notes"),
+        ("My units per week", "Units you delivered per week over 12 weeks, as a chart", "my_units"),
     )
 
     class Loaded(Message):
@@ -270,6 +271,14 @@ class HomeScreen(Screen[None]):
         from cpss_tui.ui.screens.returned_notes import ReturnedNotes
 
         self.app.push_screen(ReturnedNotes(), lambda _answered: self.action_refresh())
+
+    def action_my_units(self) -> None:
+        user = self.cpss.user
+        if user is None:
+            return
+        from cpss_tui.ui.screens.unit_use import SpecialistUnitsScreen
+
+        self.app.push_screen(SpecialistUnitsScreen(user.id, user.name))
 
     def action_intake(self) -> None:
         from cpss_tui.ui.screens.member_form import MemberForm

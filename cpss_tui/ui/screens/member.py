@@ -48,6 +48,30 @@ class MemberScreen(Screen[None]):
         Binding("x", "discharge", "Discharge", tooltip="Discharge this member (M-3)", id="discharge"),
         # Not in the footer (full at 80 columns): in the palette ("Audit log of member") and the help screen.
         Binding("u", "audit", "Audit", tooltip="Who changed what in this record, when", id="audit", show=False),
+        Binding(
+            "c",
+            "calendar",
+            "Calendar",
+            tooltip="Weekly contact status (C-3) of the last 52 weeks",
+            id="calendar",
+            show=False,
+        ),
+        Binding(
+            "g",
+            "unit_use",
+            "Units",
+            tooltip="Units used and remaining per authorization, weekly units against the caps (U-3..U-5)",
+            id="unit_use",
+            show=False,
+        ),
+        Binding(
+            "p",
+            "print_record",
+            "Print",
+            tooltip="Printed service record (PDF)",
+            id="print_record",
+            show=False,
+        ),
     ]
     PALETTE_ACTIONS = (
         ("New service note", "Write a note for this member", "new_note"),
@@ -57,6 +81,9 @@ class MemberScreen(Screen[None]):
         ("Add authorization", "Record a prior authorization (U-7 limits)", "authorization"),
         ("Discharge member", "Discharge with a reason (M-3), after confirming", "discharge"),
         ("Audit log of member", "Every change to this member's records: who, when, old and new", "audit"),
+        ("Contact calendar of member", "C-3 weekly status of the last 52 weeks (key c)", "calendar"),
+        ("Unit use of member", "Units used and left, weekly units against the caps (key g)", "unit_use"),
+        ("Print service record", "The whole service record as a PDF for an auditor (key p)", "print_record"),
     )
 
     class Loaded(Message):
@@ -299,6 +326,21 @@ class MemberScreen(Screen[None]):
         from cpss_tui.ui.screens.discharge_form import DischargeForm
 
         self.app.push_screen(DischargeForm(self.member_id), lambda _saved: self._load())
+
+    def action_calendar(self) -> None:
+        from cpss_tui.ui.screens.contact_calendar import ContactCalendarScreen
+
+        self.app.push_screen(ContactCalendarScreen(self.member_id, self.record.name if self.record else None))
+
+    def action_unit_use(self) -> None:
+        from cpss_tui.ui.screens.unit_use import UnitUseScreen
+
+        self.app.push_screen(UnitUseScreen(self.member_id, self.record.name if self.record else None))
+
+    def action_print_record(self) -> None:
+        from cpss_tui.ui.screens.print_dialog import PrintDialog
+
+        self.app.push_screen(PrintDialog(self.member_id, self.record.name if self.record else None))
 
     def action_audit(self) -> None:
         from cpss_tui.ui.screens.audit_view import AuditView

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from cpss_tui.ui.app import CpssApp
 
 
-class MemberPicker(ModalScreen[str | None]):
-    """Dismisses with the chosen member's id, or None on escape."""
+class MemberPicker(ModalScreen[tuple[str, str] | None]):
+    """Dismisses with the chosen member's (id, name), or None on escape."""
 
     DEFAULT_CSS = """
     MemberPicker OptionList { height: 14; }
@@ -88,11 +88,15 @@ class MemberPicker(ModalScreen[str | None]):
     def _submit(self) -> None:
         options = self.query_one("#members", OptionList)
         if options.highlighted is not None:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
+            self._pick(str(options.get_option_at_index(options.highlighted).id))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self._pick(str(event.option.id))
+
+    def _pick(self, member_id: str) -> None:
+        name = next((m.name for m in self.members if m.id == member_id), member_id)
+        self.dismiss((member_id, name))
 
     def action_focus_list(self) -> None:
         self.query_one("#members", OptionList).focus()
