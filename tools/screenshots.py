@@ -62,6 +62,8 @@ async def main() -> None:
         print(await shoot(db, "note-form", ["n"]))
         print(await shoot(db, "attempt-form", ["down", "a"]))
         print(await shoot(db, "help", ["f1"]))
+        print(await shoot(db, "unit-use", ["enter", "g"]))
+        print(await shoot(db, "contact-calendar", ["enter", "c"]))
         supervisor_db = Path(tmp) / "supervisor.db"
         engine = open_database(supervisor_db).engine
         generate(engine, as_of=AS_OF)

@@ -48,7 +48,7 @@ class BillingExportDialog(FormDialog):
     DEFAULT_CSS = """
     BillingExportDialog #billing-period { height: 3; }
     BillingExportDialog #billing-period Input { width: 18; }
-    BillingExportDialog #billing-period Label { padding: 1 1 0 0; margin: 0; }
+    BillingExportDialog .period-label { width: auto; padding: 1 1 0 0; }
     BillingExportDialog #billing-summary { height: auto; margin-top: 1; }
     """
 
@@ -75,13 +75,13 @@ class BillingExportDialog(FormDialog):
         with Vertical(classes="dialog form"):
             yield Static("Billing export · H0038 claim lines of signed notes", classes="screen-title")
             with Horizontal(id="billing-period"):
-                yield Label("From")
+                yield Static("From", classes="period-label")
                 yield Input(period.first.isoformat(), id="from")
-                yield Label(" To")
+                yield Static(" To", classes="period-label")
                 yield Input(period.last.isoformat(), id="to")
             yield Static("", id="from-error", classes="field-error")
             yield Static("", id="to-error", classes="field-error")
-            yield Label("Claim file (CSV, private); units left out go beside it: NAME-excluded.csv")
+            yield Label("Claim file (CSV); the units left out go to NAME-excluded.csv")
             name = f"cpss-billing-{period.first.isoformat()}-{period.last.isoformat()}.csv"
             yield Input(str(Path.home() / name), id="path")
             yield Static("", id="path-error", classes="field-error")
