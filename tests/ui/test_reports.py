@@ -208,3 +208,50 @@ async def test_specialist_report_asks_which_specialist(supervisor_engine: Engine
         await settle(pilot)
         assert isinstance(app.screen, SpecialistUnitsScreen)
         assert app.screen.staff_id == chosen.id
+
+
+async def test_charts_and_calendar_save_the_same_text_as_the_command_line(
+    supervisor_engine: Engine, tmp_path: Path
+) -> None:
+    """ctrl+s on unit use, units per week and the calendar writes what `cpss-tui report ...` prints."""
+    from textual.screen import Screen
+
+    from cpss_tui.reports.contact_calendar import calendar_text, contact_calendar
+    from cpss_tui.reports.unit_use import member_unit_use, member_units_text
+    from cpss_tui.services.members import member_choices
+    from cpss_tui.services.staff import list_staff
+    from cpss_tui.ui.screens.contact_calendar import ContactCalendarScreen
+    from cpss_tui.ui.screens.unit_use import SpecialistUnitsScreen, UnitUseScreen
+
+    member = member_choices(supervisor_engine)[0]
+    expected = {
+        "units": member_units_text(member_unit_use(supervisor_engine, member.id, AS_OF)),  # type: ignore[arg-type]
+        "calendar": calendar_text(contact_calendar(supervisor_engine, member.id, AS_OF)),  # type: ignore[arg-type]
+    }
+    staff = next(p for p in list_staff(supervisor_engine) if p.role == "specialist")
+    app = create_app(supervisor_engine, as_of=AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screens: tuple[tuple[str, Screen[None]], ...] = (
+            ("units", UnitUseScreen(member.id, member.name)),
+            ("calendar", ContactCalendarScreen(member.id, member.name)),
+            ("specialist", SpecialistUnitsScreen(staff.id, staff.name)),
+        )
+        for key, screen in screens:
+            app.push_screen(screen)
+            await settle(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, SaveReportDialog)
+            out = tmp_path / f"{key}.txt"
+            await _set(pilot, "#path", str(out))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is screen
+            if key in expected:
+                assert out.read_text() == expected[key]
+            else:
+                assert staff.name in out.read_text()
+            assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+            await pilot.press("escape")
+            await settle(pilot)

@@ -28,7 +28,17 @@ class ContactCalendarScreen(Screen[None]):
     DEFAULT_CSS = """
     ContactCalendarScreen #calendar-legend { height: auto; padding: 1 1 0 1; }
     """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding(
+            "ctrl+s",
+            "save_text",
+            "Save",
+            tooltip="Save the chart and its figures as a text file",
+            id="save_text",
+            priority=True,
+        ),
+    ]
 
     class Loaded(Message):
         def __init__(self, calendar: ContactCalendar | None) -> None:
@@ -73,3 +83,15 @@ class ContactCalendarScreen(Screen[None]):
         header.update(f"Contact calendar · {cal.name} · weeks to {cal.weeks[-1].end} (C-3)")
         self.query_one("#calendar", ContactCalendarGrid).show(cal)
         self.query_one("#calendar-legend", Static).update("\n".join(calendar_legend(cal)))
+
+    def action_save_text(self) -> None:
+        """The same text `cpss-tui report calendar --member ID` prints, into a private file."""
+        from cpss_tui.reports.contact_calendar import calendar_text
+        from cpss_tui.ui.screens.save_report import SaveReportDialog, file_slug
+
+        cal = self.calendar
+        if cal is not None:
+            name = f"cpss-calendar-{file_slug(cal.name)}-{cal.weeks[-1].end.isoformat()}.txt"
+            self.app.push_screen(
+                SaveReportDialog("Save contact calendar as text", name, {"": calendar_text(cal)})
+            )

@@ -20,6 +20,13 @@ from cpss_tui.ui.widgets.form import FormDialog
 Render = Callable[[Path], Mapping[str, str | bytes]]
 
 
+def file_slug(name: str) -> str:
+    """A name as a file name part: "Sawyer Demoski" -> "sawyer-demoski"."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "report"
+
+
 def check_target(path_text: str, confirmed: Path | None) -> tuple[Path | None, Problem | None]:
     """The path typed, or the problem with it (empty, a folder, a missing folder, exists and not yet confirmed)."""
     raw = path_text.strip()

@@ -43,6 +43,14 @@ class UnitUseScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding(
+            "ctrl+s",
+            "save_text",
+            "Save",
+            tooltip="Save the chart and its figures as a text file",
+            id="save_text",
+            priority=True,
+        ),
+        Binding(
             "left_square_bracket",
             "previous_auth",
             "Prev auth",
@@ -153,6 +161,17 @@ class UnitUseScreen(Screen[None]):
     def action_next_auth(self) -> None:
         self._step(1)
 
+    def action_save_text(self) -> None:
+        """The same text `cpss-tui report units --member ID` prints, into a private file."""
+        from cpss_tui.reports.unit_use import member_units_text
+        from cpss_tui.ui.screens.save_report import SaveReportDialog, file_slug
+
+        if self.use is not None:
+            name = f"cpss-units-{file_slug(self.use.name)}-{self.use.as_of.isoformat()}.txt"
+            self.app.push_screen(
+                SaveReportDialog("Save unit use as text", name, {"": member_units_text(self.use)})
+            )
+
     def action_toggle_tab(self) -> None:
         tabs = self.query_one("#unit-tabs", TabbedContent)
         tabs.active = "tab-weeks" if tabs.active == "tab-auth" else "tab-auth"
@@ -167,6 +186,14 @@ class SpecialistUnitsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("left_square_bracket", "earlier", "Earlier", tooltip="The 12 weeks before", id="earlier"),
+        Binding(
+            "ctrl+s",
+            "save_text",
+            "Save",
+            tooltip="Save the chart and its figures as a text file",
+            id="save_text",
+            priority=True,
+        ),
         Binding("right_square_bracket", "later", "Later", tooltip="The 12 weeks after", id="later"),
     ]
 
@@ -180,6 +207,7 @@ class SpecialistUnitsScreen(Screen[None]):
         self.staff_id = staff_id
         self.staff_name = staff_name or "specialist"
         self.last: date | None = None  # the last day shown; as_of until moved
+        self.use: SpecialistUnitUse | None = None
 
     @property
     def cpss(self) -> CpssApp:
@@ -216,7 +244,7 @@ class SpecialistUnitsScreen(Screen[None]):
     def _loaded(self, message: Loaded) -> None:
         from cpss_tui.reports.unit_use import draw_specialist_weeks, specialist_legend
 
-        use = message.use
+        self.use = use = message.use
         header = self.query_one("#specialist-header", Static)
         if use is None:
             header.update("No such staff member.")
@@ -242,3 +270,14 @@ class SpecialistUnitsScreen(Screen[None]):
 
     def action_later(self) -> None:
         self._move(SPECIALIST_WEEKS)
+
+    def action_save_text(self) -> None:
+        """The same text `cpss-tui report units --specialist ID` prints, into a private file."""
+        from cpss_tui.reports.unit_use import specialist_units_text
+        from cpss_tui.ui.screens.save_report import SaveReportDialog, file_slug
+
+        if self.use is not None:
+            name = f"cpss-units-{file_slug(self.use.name)}-{self.use.period.last.isoformat()}.txt"
+            self.app.push_screen(
+                SaveReportDialog("Save units per week as text", name, {"": specialist_units_text(self.use)})
+            )
