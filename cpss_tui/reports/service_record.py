@@ -365,13 +365,22 @@ def _notes(pdf: _RecordPdf, r: ServiceRecord) -> None:
             f"Note {i} of {total} - {note.date.isoformat()} {note.start_time} - {note.contact_type}{modifiers}",
             keep=30,
         )
-        billable = "" if note.billable else " - NOT BILLABLE"
+        billable = ""
+        if not note.billable or (note.nonbillable_reason or "").strip():
+            billable = " - NOT BILLABLE" + (f": {note.nonbillable_reason}" if note.nonbillable_reason else "")
         pdf.para(
             f"Service: PSS H0038{modifiers} - {note.minutes} min - {note.units} units - place: {note.place}"
             f"{billable}",
             indent=4,
         )
         pdf.field("Specialist", note.staff_name, indent=4)
+        if note.contact_type == "audio-only":  # N-5: what an auditor checks on a telephone contact
+            verified = {True: "yes", False: "no", None: "not recorded"}[note.identity_verified]
+            pdf.field(
+                "Audio-only (N-5)",
+                f"identity verified with two identifiers: {verified}; consent: {note.consent or 'not recorded'}",
+                indent=4,
+            )
         pdf.field("PCP goals", "; ".join(note.goals), indent=4)
         pdf.field("Purpose", note.purpose, indent=4)
         pdf.field("Interventions", note.interventions, indent=4)

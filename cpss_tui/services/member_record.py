@@ -62,6 +62,9 @@ class NoteView:
     signed_by: str | None
     billable: bool
     addenda: tuple[AddendumView, ...]
+    nonbillable_reason: str | None = None  # U-2
+    identity_verified: bool | None = None  # N-5, audio-only
+    consent: str | None = None  # N-5: verbal | written | not-obtained: <reason>
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,9 @@ def load_member_record(engine: Engine, member_id: str, staff_id: str, as_of: dat
                 f"{n.signed_by_name}, {n.signed_by_credentials}" if n.signed_at else None,
                 n.billable,
                 tuple(addenda.get(n.id, [])),
+                n.nonbillable_reason,
+                n.identity_verified,
+                n.consent,
             )
             for n in note_rows
         )

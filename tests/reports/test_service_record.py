@@ -313,3 +313,32 @@ def test_latin1_safe_keeps_what_latin1_has_and_replaces_the_rest() -> None:
     assert latin1_safe("\u2018a\u2019 \u201cb\u201d c\u2014d e\u2013f g\u2026") == "'a' \"b\" c-d e-f g..."
     assert latin1_safe("ok \U0001f600 \u263a\ufe0f \u0141\u00f3d\u017a") == "ok ? ? ?ódz"
     assert latin1_safe("a\tb\r\nc\x00d") == "a    b\ncd"
+
+
+def test_audio_only_consent_and_non_billable_reason_are_printed(small_db: Path, tmp_path: Path) -> None:
+    """N-5 on a telephone contact and the U-2 reason of non-billable time are what an auditor checks."""
+    texts = {}
+    for member in ("m1", "m2"):
+        out = tmp_path / f"{member}.pdf"
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert (
+                run(
+                    [
+                        "--db",
+                        str(small_db),
+                        "--as-of",
+                        "2026-04-20",
+                        "print",
+                        "member",
+                        member,
+                        "-o",
+                        str(out),
+                    ]
+                )
+                == 0
+            )
+        texts[member] = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    flat = {k: re.sub(r"\s+", " ", v) for k, v in texts.items()}
+    assert "identity verified with two identifiers: yes; consent: verbal" in flat["m2"]
+    assert "NOT BILLABLE: transportation" in flat["m1"]
+    assert "Audio-only (N-5)" not in flat["m1"]  # only on audio-only notes
