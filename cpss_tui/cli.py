@@ -281,6 +281,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     from cpss_tui.data.db import DatabaseError
 
     try:
+        if args.command in cli_safety.WITHOUT_OPENING:  # restore: the current file may be past opening
+            return cli_safety.WITHOUT_OPENING[args.command](args)
         engine = _open(args.db, _ask_key(args.db))
         try:
             as_of = args.as_of or _today_in_agency_tz(engine)

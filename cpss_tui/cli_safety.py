@@ -3,6 +3,8 @@
 Kept out of cli.py (which only registers them) so the safety work has one module. Same contract as every
 command: exit 0 success, 2 bad input with one line naming the file and what is wrong, 1 anything else; `check`
 exits 1 when it finds problems. The data layer is imported inside each command so `--help` stays fast.
+`restore` is the one command cli.run starts without opening the database (`WITHOUT_OPENING`): it must be able to
+replace a file that is damaged or not a database at all.
 """
 
 from __future__ import annotations
@@ -50,13 +52,13 @@ def cmd_backup(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
     db_path = _db_path(args)
     if args.output:
         target = Path(args.output).expanduser()
-        if target.exists() and target.resolve() == db_path.resolve():
-            raise BadInput([f"-o: {target} is the database itself; name another file"])
-        if target.is_dir():
-            raise BadInput([f"-o: {target} is a folder; name a file"])
         try:
+            if target.exists() and target.resolve() == db_path.resolve():
+                raise BadInput([f"-o: {target} is the database itself; name another file"])
+            if target.is_dir():
+                raise BadInput([f"-o: {target} is a folder; name a file"])
             path = backup.backup_to(engine, target)
-        except OSError as exc:
+        except OSError as exc:  # a name too long, a folder that is a file, no permission, a full disk
             raise BadInput(
                 [f"-o: cannot write {target} ({exc.strerror or exc.__class__.__name__})"]
             ) from None
@@ -67,20 +69,56 @@ def cmd_backup(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
     return EXIT_OK
 
 
-def cmd_restore(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
-    """`cpss-tui restore FILE`: check the file, keep the current database as a backup, copy the file in."""
+
+
+def _restore_key(db_path: Path) -> bytes | None:
+    """The key when the database is encrypted (asked for as every command does); None for a plain file, and for
+    a file that is neither SQLite nor accompanied by a key file (garbage: there is no passphrase to ask for)."""
+    from cpss_tui import cli_crypto
+    from cpss_tui.data import crypto
+
+    if not crypto.key_file_for(db_path).exists():
+        return None
+    return cli_crypto.key_for(db_path)
+
+
+def cmd_restore(args: argparse.Namespace, engine: Engine | None, as_of: date | None) -> int:
+    """`cpss-tui restore FILE`: check the file, keep what it replaces, copy it in, record the restore.
+
+    Runs without the current database open (cli.run passes no engine), so that a file that is damaged or not a
+    database at all can be replaced: it is then set aside, as it is, into the backup folder.
+    """
     from cpss_tui.cli import BadInput
     from cpss_tui.data import backup
     from cpss_tui.data.migrate import HEAD_REVISION
 
+    db_path = _db_path(args)
     try:
-        result = backup.restore(engine, _db_path(args), Path(args.file).expanduser())
+        result = backup.restore_file(db_path, Path(args.file).expanduser(), _restore_key(db_path))
     except backup.BackupError as exc:
         raise BadInput([f"restore: {exc}"]) from None
+    except OSError as exc:  # a name too long, no permission: said with the file the system named
+        raise BadInput([f"restore: {exc.filename or args.file}: {exc.strerror or exc.__class__.__name__}"]) from None
     moved = f", upgraded from schema {result.from_revision} to {HEAD_REVISION}" if result.migrated else ""
     print(f"restored {result.source}{moved}")
-    print(f"the database it replaced is kept as {result.kept}")
+    if result.replaced == backup.REPLACED_DATABASE:
+        print(f"the database it replaced is kept as {result.kept}")
+    elif result.kept is not None:
+        print(f"it replaced {result.replaced}")
+        print(f"that file is kept, as it was, as {result.kept}")
+    else:
+        print(f"it replaced {result.replaced}")
+    print("the restore is recorded in the audit log")
     return EXIT_OK
+
+
+def restore_without_opening(args: argparse.Namespace) -> int:
+    """`restore` as cli.run starts it: with no engine, the current file may be past opening."""
+    return cmd_restore(args, None, args.as_of)
+
+
+# Commands that must run when the current database cannot be opened: cli.run calls them with the arguments alone.
+WITHOUT_OPENING: dict[str, Callable[[argparse.Namespace], int]] = {"restore": restore_without_opening}
 
 
 def cmd_check(args: argparse.Namespace, engine: Engine, as_of: date) -> int:

@@ -13,7 +13,10 @@ Why it looks like this:
   the way back from a step the app took on its own.
 - `restore` checks a file before it touches anything (a SQLite file, integrity_check ok, a cpss-tui schema
   this version knows), keeps the current database as a backup, then copies the file in with the backup API
-  (safe while another process has the database open) and migrates it to the current schema.
+  (safe while another process has the database open) and migrates it to the current schema. A current file
+  that cannot be opened as a cpss-tui database (garbage, damaged pages) does not stop a restore: it is set
+  aside, as it is, into the backup folder (`restore_file`). Every restore writes a `database_restore` row into
+  the restored database, so its audit log says when, by which OS account, from which file and what was kept.
 """
 
 from __future__ import annotations
@@ -49,6 +52,10 @@ _NAME = re.compile(
 
 class BackupError(Exception):
     """A backup or restore problem worth telling the user in one line (names the file)."""
+
+
+class NewerSchemaError(BackupError):
+    """The file is sound but written by a newer cpss-tui: never to be treated as damaged."""
 
 
 @dataclass(frozen=True)
@@ -204,7 +211,11 @@ def inspect_file(path: Path, like: Engine) -> BackupInfo:
         raise BackupError(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise BackupError(f"{path}: is empty, not a cpss-tui database")
-    conn = _open_target(path, like=like, create=False)
+    try:
+        # Opening is inside the check: a keyed open of a file that is not a database fails right there.
+        conn = _open_target(path, like=like, create=False)
+    except like.dialect.dbapi.DatabaseError as exc:  # type: ignore[union-attr]
+        raise BackupError(f"{path}: not a readable SQLite database ({exc})") from None
     try:
         try:
             verdict = sqlite.integrity_messages(conn.execute(sqlite.INTEGRITY_CHECK).fetchall())
@@ -221,7 +232,7 @@ def inspect_file(path: Path, like: Engine) -> BackupInfo:
         if revision is None:
             raise BackupError(f"{path}: has no cpss-tui schema version")
         if revision[0] not in known_revisions():
-            raise BackupError(
+            raise NewerSchemaError(
                 f"{path}: written by a newer version of cpss-tui (schema {revision[0]}); "
                 "update cpss-tui to restore it"
             )
@@ -231,14 +242,19 @@ def inspect_file(path: Path, like: Engine) -> BackupInfo:
         conn.close()
 
 
+REPLACED_DATABASE = "the database"
+NOTHING_REPLACED = "no database (there was no file to replace)"
+
+
 @dataclass(frozen=True)
 class RestoreResult:
-    """What `restore` did: the file restored, where the replaced database was kept, the schema moves."""
+    """What a restore did: the file restored, what it replaced and where that was kept, the schema moves."""
 
     source: Path
-    kept: Path
+    kept: Path | None  # None when there was nothing to keep
     from_revision: str
     migrated: bool
+    replaced: str = REPLACED_DATABASE  # in words: the database, or the unreadable file that stood in its place
 
 
 def restore(engine: Engine, db_path: Path, source: Path, now: datetime | None = None) -> RestoreResult:
@@ -253,12 +269,7 @@ def restore(engine: Engine, db_path: Path, source: Path, now: datetime | None = 
     if source.resolve() == db_path.resolve():
         raise BackupError(f"{source}: is the database itself; name a backup file")
     info = inspect_file(source, like=engine)
-    if sqlite.engine_key(engine) is not None and sqlite.is_plain_file(source):
-        # The backup API cannot copy between a plain and an encrypted file (SQLCipher refuses).
-        raise BackupError(
-            f"{source}: not encrypted, so it cannot be restored into the encrypted database {db_path}; "
-            "restore it into a plain database, then run `cpss-tui encrypt`"
-        )
+    _refuse_plain_into_encrypted(engine, db_path, source)
     kept = take(engine, db_path, PRE_RESTORE, now)
     src = _open_target(source, like=engine, create=False)
     try:
@@ -275,7 +286,169 @@ def restore(engine: Engine, db_path: Path, source: Path, now: datetime | None = 
         upgrade(engine)
     # Backups taken before now hold another history of the audit log: `check` compares with later ones only.
     settings.put(engine, settings.BACKUP_RESTORED_AT, _now(now).isoformat())
-    return RestoreResult(source, kept, info.revision, migrated)
+    result = RestoreResult(source, kept, info.revision, migrated)
+    record_restore(engine, result, now)
+    return result
+
+
+def _refuse_plain_into_encrypted(like: Engine, db_path: Path, source: Path) -> None:
+    if sqlite.engine_key(like) is not None and sqlite.is_plain_file(source):
+        # The backup API cannot copy between a plain and an encrypted file (SQLCipher refuses).
+        raise BackupError(
+            f"{source}: not encrypted, so it cannot be restored into the encrypted database {db_path}; "
+            "restore it into a plain database, then run `cpss-tui encrypt`"
+        )
+
+
+def record_restore(engine: Engine, result: RestoreResult, now: datetime | None = None) -> None:
+    """Write the restore into the restored database (`database_restore`): its audit trigger logs it, sealed."""
+    import getpass
+
+    from cpss_tui.data.db import write_session
+    from cpss_tui.data.models import DatabaseRestore
+
+    try:
+        os_user: str | None = getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment: "who" is then unknown
+        os_user = None
+    with write_session(engine) as session:  # no staff actor: the command line does not know who is at it
+        session.add(
+            DatabaseRestore(
+                restored_at_utc=_now(now).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                os_user=os_user,
+                source=str(result.source.resolve()),
+                kept=None if result.kept is None else str(result.kept),
+                replaced=result.replaced,
+                from_schema=result.from_revision,
+            )
+        )
+
+
+# --- restoring when the current file cannot be opened -------------------------------------------------------
+
+DAMAGED = "damaged"
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def file_reader(db_path: Path, key: bytes | None) -> Engine:
+    """An engine that is never connected, only read for its driver and key (`connect_like`, `inspect_file`):
+    how a restore opens files when the database itself cannot be opened."""
+    from sqlalchemy import create_engine
+
+    if key is None:
+        return create_engine("sqlite+pysqlite://")
+    reader = create_engine("sqlite+pysqlite://", module=sqlite.cipher_module())
+    sqlite.remember_key(reader, key, db_path)
+    return reader
+
+
+def damage_of(db_path: Path, like: Engine) -> str | None:
+    """None when `db_path` is a sound cpss-tui database; "" when there is none (missing or empty); else what is
+    wrong with it, in words. A sound file of a newer version raises NewerSchemaError: it is not damaged."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return ""
+    try:
+        inspect_file(db_path, like)
+    except NewerSchemaError:
+        raise
+    except BackupError as exc:
+        return str(exc).removeprefix(f"{db_path}: ")
+    return None
+
+
+def set_aside(db_path: Path, now: datetime | None = None) -> Path | None:
+    """Move the file at `db_path` and its -wal/-shm/-journal into the backup folder (0600), untouched, so that
+    none of them is ever applied to the file restored in its place; returns the main file's new path (or the
+    first companion's when there was no main file), None when there was nothing."""
+    import shutil
+
+    folder = backup_dir_for(db_path)
+    ensure_private_dir(folder)
+    target = folder / f"{db_path.stem}-{DAMAGED}-{_now(now).strftime(_STAMP_FORMAT)}.db"
+    kept: Path | None = None
+    for suffix in ("", *_COMPANIONS):
+        path = db_path.with_name(db_path.name + suffix)
+        if not path.exists():
+            continue
+        dest = target.with_name(target.name + suffix)
+        shutil.move(path, dest)  # a rename: the folder is beside the database
+        os.chmod(dest, 0o600)
+        kept = kept or dest
+    return kept
+
+
+def restore_file(
+    db_path: Path, source: Path, key: bytes | None = None, now: datetime | None = None
+) -> RestoreResult:
+    """`cpss-tui restore`: restore `source` into `db_path` whether or not the current file can be opened.
+
+    A sound current database goes through `restore` (kept as a pre-restore backup, copied over in place). A
+    file that cannot be opened as a cpss-tui database (garbage, damaged pages, another program's file) is set
+    aside into the backup folder as it is, after the source was checked and copied beside it; nothing is
+    touched when the source is refused. `key` is the database's key when it is encrypted: a source that opens
+    with it proves the passphrase right, so a current file that does not is damaged, not locked.
+    """
+    from cpss_tui.data import settings
+    from cpss_tui.data.migrate import HEAD_REVISION, open_database
+
+    if db_path.exists() and source.exists() and source.resolve() == db_path.resolve():
+        raise BackupError(f"{source}: is the database itself; name a backup file")
+    like = file_reader(db_path, key)
+    try:
+        info = inspect_file(source, like)
+    except NewerSchemaError:
+        raise
+    except BackupError:
+        if key is not None and source.is_file() and not sqlite.is_plain_file(source):
+            raise BackupError(
+                f"{source}: cannot be read with this passphrase (a wrong passphrase, or not a backup of this "
+                "database); nothing was changed"
+            ) from None
+        raise
+    _refuse_plain_into_encrypted(like, db_path, source)
+    try:
+        damage = damage_of(db_path, like)
+    except NewerSchemaError:
+        raise BackupError(
+            f"{db_path}: the current database is sound but written by a newer version of cpss-tui; "
+            "update cpss-tui rather than restore over it"
+        ) from None
+    if damage is None:
+        engine = open_database(db_path, key=key, auto_backup=False).engine
+        try:
+            return restore(engine, db_path, source, now)
+        finally:
+            engine.dispose()
+    partial = db_path.with_name(db_path.name + ".restoring")
+    partial.unlink(missing_ok=True)
+    ensure_private_file(partial)
+    try:
+        src = _open_target(source, like=like, create=False)
+        try:
+            dst = sqlite.connect_like(partial, like)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE").fetchall()  # self-contained: no -wal beside it
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if damage == "" and db_path.exists():
+        db_path.unlink()  # an empty file holds nothing to keep (its companions, if any, are still set aside)
+    kept = set_aside(db_path, now)
+    os.replace(partial, db_path)
+    engine = open_database(db_path, key=key, auto_backup=False).engine
+    try:
+        settings.put(engine, settings.BACKUP_RESTORED_AT, _now(now).isoformat())
+        replaced = f"a file that could not be opened as a cpss-tui database: {damage}" if damage else NOTHING_REPLACED
+        result = RestoreResult(source, kept, info.revision, info.revision != HEAD_REVISION, replaced)
+        record_restore(engine, result, now)
+    finally:
+        engine.dispose()
+    return result
 
 
 def last_seal(path: Path, like: Engine) -> tuple[int, str] | None:

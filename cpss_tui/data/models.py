@@ -402,6 +402,25 @@ class AuditSeal(SQLModel, table=True):
     hash: str = Field(sa_column=Column(String(64), nullable=False))
 
 
+class DatabaseRestore(SQLModel, table=True):
+    """One `cpss-tui restore`: when (UTC), by which OS account, from which file, what was kept of the replaced one.
+
+    Written by the restore into the restored database, after the copy, so its audit log (the trigger logs this
+    row like any record) says that the file was put back. Stays on the machine (not in bundles); append-only by
+    trigger.
+    """
+
+    __tablename__ = "database_restore"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    restored_at_utc: str
+    os_user: str | None = None
+    source: str  # the file restored from, as a path
+    kept: str | None = None  # where the replaced file was kept; None when there was none
+    replaced: str  # what was replaced, in words ("the database", "a file that was not a database: ...")
+    from_schema: str  # the restored file's schema revision before any upgrade
+
+
 class AuditActor(SQLModel, table=True):
     """One row: the staff member on whose behalf the current write transaction runs.
 

@@ -51,8 +51,19 @@ def audit_entries(engine: Engine, member_id: str | None = None) -> Iterator[Audi
             )
 
 
+RESTORE_TABLE = "database_restore"  # one row per `cpss-tui restore`, written into the restored file
+
+
 def format_entry(entry: AuditEntry) -> str:
-    """One line per entry: time, who, action, table/record, then the changed fields."""
+    """One line per entry: time, who, action, table/record, then the changed fields (a restore in words)."""
+    if entry.table == RESTORE_TABLE and entry.action == "insert":
+        c = entry.changes
+        who = f"OS user {c['os_user']}" if c.get("os_user") else "OS user unknown"
+        kept = f"; kept as {c['kept']}" if c.get("kept") else ""
+        return (
+            f"{entry.at_utc}  {entry.staff} ({who})  restore of the whole database from {c.get('source')}, "
+            f"schema {c.get('from_schema')}; it replaced {c.get('replaced')}{kept}"
+        )
     if entry.action == "update":
         detail = "; ".join(f"{k}: {json.dumps(v[0])} -> {json.dumps(v[1])}" for k, v in entry.changes.items())
     else:

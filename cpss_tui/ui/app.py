@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState
 
 from cpss_tui.ui.commands import CpssCommands
 
@@ -30,6 +31,35 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from cpss_tui.services.staff import StaffView
+
+
+# A worker reports its state to the node that started it (a screen, a widget) and Textual does not bubble that
+# message; letting it bubble brings every worker's end to the app, where ONE handler (`on_worker_state_changed`)
+# tells the user in words when a background job failed. Nothing else in Textual or this app handles it.
+Worker.StateChanged.bubble = True
+
+
+def busy_database_words(error: BaseException) -> str | None:
+    """Words for a database another program kept locked past the busy timeout (else None).
+
+    SQLite's "database is locked" means nothing to a specialist and reads like a fault of their records: say who
+    holds it and what to do. Looks through SQLAlchemy's wrapper (`orig`) and chained causes.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if type(current).__name__ == "OperationalError":
+            text = str(getattr(current, "orig", None) or current).lower()
+            if "database is locked" in text or "database table is locked" in text:  # SQLITE_BUSY, _LOCKED
+                from cpss_tui.data.sqlite import BUSY_TIMEOUT_MS
+
+                return (
+                    "The database is busy: another cpss-tui or another program kept it locked for more than "
+                    f"{BUSY_TIMEOUT_MS // 1000} seconds. Try again in a moment; what was saved before is safe."
+                )
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return None
 
 
 class Opening(Screen[None]):
@@ -124,7 +154,11 @@ class CpssApp(App[None]):
 
         from cpss_tui.errors import report_unexpected
 
-        message = report_unexpected(error.error if isinstance(error, WorkerFailed) else error)
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        message = report_unexpected(cause)
+        busy = busy_database_words(cause)  # a database locked by another program, in words (still logged)
+        if busy:
+            message = f"cpss-tui: {busy}"
         self._return_code = 1
         if self._exception is None:
             self._exception = error
@@ -181,9 +215,32 @@ class CpssApp(App[None]):
                 return
             from cpss_tui.errors import report_unexpected
 
-            self.post_message(self.OpenFailed(report_unexpected(exc)))
+            logged = report_unexpected(exc)
+            self.post_message(self.OpenFailed(busy_database_words(exc) or logged))
             return
         self.post_message(self.Started(self._read_start(engine)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A background job failed (an `exit_on_error=False` worker of any screen): say so in words.
+
+        Such workers would otherwise fail silently, leaving a screen half loaded or a save undone with nothing
+        said. The user gets a short notification (no record contents, no traceback) and the app goes on; the
+        scrubbed stack goes to the error log, as for any unexpected error (cpss_tui/errors.py). Workers with
+        `exit_on_error=True` are left to `_handle_exception`.
+        """
+        worker = event.worker
+        if event.state != WorkerState.ERROR or worker.exit_on_error or worker.error is None:
+            return
+        from cpss_tui.errors import report_unexpected
+
+        error = worker.error
+        logged = report_unexpected(error)  # "cpss-tui: unexpected error (X); details in PATH"
+        detail = logged.split("; ", 1)[1] if "; " in logged else logged
+        words = busy_database_words(error) or (
+            f"A background task could not finish ({error.__class__.__name__}); what this screen shows may be "
+            f"incomplete or out of date. {detail[:1].upper()}{detail[1:]}."
+        )
+        self.notify(words, title="Something went wrong", severity="error", timeout=12)
 
     @on(Started)
     def _on_started(self, message: Started) -> None:
