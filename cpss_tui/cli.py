@@ -232,9 +232,16 @@ def _cmd_audit(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
 
 def tui_app(db: str | None, as_of: date | None, key: bytes | None = None) -> CpssApp:
     """The TUI as the command line starts it: the frame paints first, the database opens in a worker."""
+    quick = None
+    if key is None:  # a plain file: read the home screen while Textual loads (data/start_read.py)
+        import cpss_tui.data.start_read  # noqa: F401  (measured: importing the rules here, not in the thread, is faster)
+        from cpss_tui.data.quick_start import QuickStart
+        from cpss_tui.locations import resolve_db_path
+
+        quick = QuickStart(resolve_db_path(db), as_of)
     from cpss_tui.ui.app import create_app
 
-    return create_app(as_of=as_of, open_engine=lambda: _open(db, key))
+    return create_app(as_of=as_of, open_engine=lambda: _open(db, key), quick_start=quick)
 
 
 def _cmd_tui(args: argparse.Namespace) -> int:

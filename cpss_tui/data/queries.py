@@ -1,4 +1,4 @@
-"""Aggregate queries behind the dashboards and `status`: facts per member and staff, as of a date.
+"""The SQLAlchemy statement behind each named read of `data.facts`: the aggregates behind the dashboards.
 
 Design rule (issue "Fast at agency scale"): the number of statements is fixed, and each statement's cost grows
 with the number of members, not with years of history. Per-member facts are correlated scalar subqueries that
@@ -7,19 +7,44 @@ member_id, date), so a member with five years of notes costs what a member with 
 U-6 "unauthorized over the whole history" figure must read every note; it reads them inside SQLite as one
 aggregate and never as Python objects.
 
-Everything here returns plain frozen dataclasses: no ORM row leaves a session.
+Every value a statement depends on at run time is a named `bindparam` (the names `data.facts` passes), so a
+statement's SQL does not change with the date or the user: `data.start_sql_compile` compiles the start-up
+reads once for SQLite, and `data.start_read` runs that SQL without importing SQLAlchemy. A statement's shape
+may depend only on `scoped` (a caseload or everyone) and, for U-6, the payers' unit policies.
+
+Rows leave as tuples of Python values (`SessionRunner`); `data.facts` turns them into frozen dataclasses, so
+no ORM row leaves a session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, extract, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    column,
+    exists,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
+from cpss_tui.data import facts
+from cpss_tui.data.facts import CURRENT_GOAL_STATUSES, DIRECT_CONTACT_TYPES, UnitPolicy
 from cpss_tui.data.models import (
+    AppSetting,
     Attempt,
     Authorization,
     ConcurrentService,
@@ -33,123 +58,13 @@ from cpss_tui.data.models import (
     SupervisorVisit,
 )
 
-DIRECT_CONTACT_TYPES = ("face-to-face", "telehealth", "audio-only", "group")  # C-1
-CURRENT_GOAL_STATUSES = ("active", "revised")  # P-1/P-4: goals a plan is working on
+
+def _date(name: str) -> Any:
+    return bindparam(name, type_=Date)
 
 
-@dataclass(frozen=True)
-class UnitPolicy:
-    """What the SQL units expression needs to know of a payer profile (U-1, U-2)."""
-
-    rounding: str  # "floor" | "midpoint"
-    nonbillable_contact_types: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Period:
-    """An inclusive date range."""
-
-    start: date
-    end: date
-
-
-@dataclass(frozen=True)
-class MemberFacts:
-    """One member's record fields and the aggregates the rules need, as of a date."""
-
-    id: str
-    name: str
-    medicaid_id: str
-    specialist_id: str
-    payer: str
-    birth_date: date
-    admitted_on: date
-    service_order_date: date | None
-    discharged_on: date | None
-    discharge_reason: str | None
-    continuing_care_plan: str | None
-    epsdt: bool
-    direct_this_week: int
-    direct_prev_week: int
-    last_direct_contact: date | None
-    attempts_this_week: int
-    attempt_days_this_week: int
-    attempts_prev_week: int
-    attempt_days_prev_week: int
-    last_counting_visit: date | None
-    first_note: date | None
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    """The fields of a note that unit and cap rules read (U-1..U-4, U-9)."""
-
-    id: str
-    member_id: str
-    staff_id: str
-    date: date
-    start_time: str
-    minutes: int
-    billable: bool
-    nonbillable_reason: str | None
-    contact_type: str
-    place: str
-    signed: bool
-
-
-@dataclass(frozen=True)
-class AuthorizationRow:
-    """An authorization (U-5) and whether a later one exists for the member (U-8)."""
-
-    id: str
-    member_id: str
-    number: str
-    start: date
-    end: date
-    units: int
-    has_later: bool
-
-
-@dataclass(frozen=True)
-class PcpFacts:
-    """The member's current PCP (latest effective on or before as_of) summarised for P-1, P-2, P-5."""
-
-    id: str
-    member_id: str
-    effective: date
-    last_review: date | None
-    goals: int
-    goals_without_interventions: int
-    has_crisis_plan: bool
-
-
-@dataclass(frozen=True)
-class ConcurrentServiceRow:
-    """Another service the member receives (M-2)."""
-
-    member_id: str
-    service: str
-    start: date
-    end: date | None
-
-
-@dataclass(frozen=True)
-class StaffFacts:
-    """A staff member with the counts S-1..S-5 need, as of a date."""
-
-    id: str
-    name: str
-    role: str
-    credentials: str
-    fte: float | None
-    supervisor_id: str | None
-    started_on: date | None
-    training_hours: float
-    supervisor_training_on: date | None
-    active_members: int
-    supervised_this_week: bool
-    specialists: int
-    first_service: date | None
+def _specialists() -> Any:
+    return bindparam("specialists", type_=String, expanding=True)
 
 
 def units_expression(policies: Mapping[str, UnitPolicy]) -> ColumnElement[int]:
@@ -175,34 +90,26 @@ def units_expression(policies: Mapping[str, UnitPolicy]) -> ColumnElement[int]:
     )
 
 
-def member_facts(
-    session: Session, as_of: date, week: Period, previous: Period, specialists: Collection[str] | None = None
-) -> list[MemberFacts]:
-    """Every member (of `specialists`, when given) with the week's contact and attempt counts, last contact
-    and last counting visit.
-
-    One statement; each figure is an index probe per member (see module docstring).
-    """
+def member_facts(scoped: bool) -> Select[Any]:
+    """Every member (of the `specialists`, when scoped) with the week's contact and attempt counts, last
+    contact and last counting visit. One statement; each figure is an index probe per member."""
     m = Member
     direct = Note.contact_type.in_(DIRECT_CONTACT_TYPES)
+    as_of = _date("as_of")
 
-    def count_direct(period: Period) -> ColumnElement[int]:
+    def count_direct(start: str, until: str) -> ColumnElement[int]:
         return (
             select(func.count())
-            .where(
-                Note.member_id == m.id, Note.date >= period.start, Note.date <= min(period.end, as_of), direct
-            )
+            .where(Note.member_id == m.id, Note.date >= _date(start), Note.date <= _date(until), direct)
             .scalar_subquery()
         )
 
-    def attempts(period: Period, distinct_days: bool) -> ColumnElement[int]:
+    def attempts(start: str, until: str, distinct_days: bool) -> ColumnElement[int]:
         agg = func.count(func.distinct(Attempt.on_date)) if distinct_days else func.count()
         return (
             select(agg)
             .where(
-                Attempt.member_id == m.id,
-                Attempt.on_date >= period.start,
-                Attempt.on_date <= min(period.end, as_of),
+                Attempt.member_id == m.id, Attempt.on_date >= _date(start), Attempt.on_date <= _date(until)
             )
             .scalar_subquery()
         )
@@ -244,26 +151,22 @@ def member_facts(
         m.discharge_reason,
         m.continuing_care_plan,
         m.epsdt,
-        count_direct(week),
-        count_direct(previous),
+        count_direct("week_start", "week_until"),
+        count_direct("prev_start", "prev_until"),
         last_direct,
-        attempts(week, False),
-        attempts(week, True),
-        attempts(previous, False),
-        attempts(previous, True),
+        attempts("week_start", "week_until", False),
+        attempts("week_start", "week_until", True),
+        attempts("prev_start", "prev_until", False),
+        attempts("prev_start", "prev_until", True),
         last_visit,
         first_note,
     ).order_by(m.id)
-    if specialists is not None:
-        stmt = stmt.where(m.specialist_id.in_(list(specialists)))
-    return [MemberFacts(*row) for row in session.execute(stmt)]
+    return stmt.where(m.specialist_id.in_(_specialists())) if scoped else stmt
 
 
-def notes_between(
-    session: Session, start: date, end: date, specialists: Collection[str] | None = None
-) -> list[NoteRow]:
-    """Every note dated in [start, end] (of members of `specialists`, when given), in the order caps consume
-    them (date, start time, id)."""
+def notes_between(scoped: bool) -> Select[Any]:
+    """Every note dated in [start, end] (of members of the `specialists`, when scoped), in the order caps
+    consume them (date, start time, id)."""
     stmt = (
         select(
             Note.id,
@@ -278,33 +181,24 @@ def notes_between(
             Note.place,
             Note.signed_at.is_not(None),
         )
-        .where(Note.date >= start, Note.date <= end)
+        .where(Note.date >= _date("start"), Note.date <= _date("end"))
         .order_by(Note.member_id, Note.date, Note.start_time, Note.id)
     )
-    if specialists is not None:
-        stmt = stmt.where(Note.member_id.in_(_members_of(specialists)))
-    return [NoteRow(*row) for row in session.execute(stmt)]
+    if scoped:
+        stmt = stmt.where(
+            Note.member_id.in_(select(Member.id).where(Member.specialist_id.in_(_specialists())))
+        )
+    return stmt
 
 
-def supervised_by(session: Session, supervisor_id: str) -> list[str]:
-    """Ids of the staff whose supervisor is `supervisor_id` (S-3)."""
-    return list(
-        session.scalars(select(Staff.id).where(Staff.supervisor_id == supervisor_id).order_by(Staff.id))
-    )
-
-
-def _members_of(specialists: Collection[str]) -> Select[tuple[str]]:
-    """Subquery: ids of the members assigned to these specialists (a caseload's scope)."""
-    return select(Member.id).where(Member.specialist_id.in_(list(specialists)))
-
-
-def authorizations_on(session: Session, as_of: date) -> list[AuthorizationRow]:
+def authorizations_on() -> Select[Any]:
     """Authorizations whose dates contain `as_of` (U-5), with whether a later one exists (U-8)."""
     later = Authorization.__table__.alias("later")
     has_later = exists().where(
         later.c.member_id == Authorization.member_id, later.c.end_date > Authorization.end_date
     )
-    stmt = (
+    as_of = _date("as_of")
+    return (
         select(
             Authorization.id,
             Authorization.member_id,
@@ -317,23 +211,12 @@ def authorizations_on(session: Session, as_of: date) -> list[AuthorizationRow]:
         .where(Authorization.start_date <= as_of, Authorization.end_date >= as_of)
         .order_by(Authorization.member_id, Authorization.start_date, Authorization.id)
     )
-    return [AuthorizationRow(*row) for row in session.execute(stmt)]
 
 
-def unauthorized_units_by_fiscal_year(
-    session: Session,
-    as_of: date,
-    policies: Mapping[str, UnitPolicy],
-    fiscal_year_start_month: int = 7,
-    fiscal_year_start_day: int = 1,
-    specialists: Collection[str] | None = None,
-) -> dict[str, dict[int, int]]:
-    """U-6: rounded billable units (before caps) dated outside every authorization, per member and state
-    fiscal year, counting notes dated on or before `as_of`.
-
-    The fiscal year is named by the calendar year it starts in (July 1 - June 30 by default), as
-    rules.units.fiscal_year_of.
-    """
+def unauthorized_units_by_fiscal_year(scoped: bool, policies: Mapping[str, UnitPolicy]) -> Select[Any]:
+    """U-6: per member and fiscal year (named by the calendar year it starts in, as rules.units.fiscal_year_of,
+    starting on `fy_month`/`fy_day`), the rounded billable units of notes dated on or before `as_of` outside
+    every authorization."""
     covered = exists().where(
         Authorization.member_id == Note.member_id,
         Authorization.start_date <= Note.date,
@@ -341,29 +224,21 @@ def unauthorized_units_by_fiscal_year(
     )
     year = extract("year", Note.date)
     month, day = extract("month", Note.date), extract("day", Note.date)
-    in_new_year = or_(
-        month > fiscal_year_start_month,
-        and_(month == fiscal_year_start_month, day >= fiscal_year_start_day),
-    )
+    fy_month, fy_day = bindparam("fy_month", type_=Integer), bindparam("fy_day", type_=Integer)
+    in_new_year = or_(month > fy_month, and_(month == fy_month, day >= fy_day))
     fiscal_year = case((in_new_year, year), else_=year - 1)
-    units = units_expression(policies)
     stmt = (
-        select(Note.member_id, fiscal_year, func.sum(units))
+        select(Note.member_id, fiscal_year, func.sum(units_expression(policies)))
         .join(Member, Member.id == Note.member_id)
-        .where(Note.date <= as_of, ~covered)
+        .where(Note.date <= _date("as_of"), ~covered)
         .group_by(Note.member_id, fiscal_year)
     )
-    if specialists is not None:
-        stmt = stmt.where(Member.specialist_id.in_(list(specialists)))
-    result: dict[str, dict[int, int]] = {}
-    for member_id, fy, total in session.execute(stmt):
-        if total:
-            result.setdefault(member_id, {})[int(fy)] = int(total)
-    return result
+    return stmt.where(Member.specialist_id.in_(_specialists())) if scoped else stmt
 
 
-def current_pcps(session: Session, as_of: date) -> dict[str, PcpFacts]:
-    """Each member's latest PCP effective on or before `as_of`, with goal and crisis-plan facts."""
+def current_pcps() -> Select[Any]:
+    """Every PCP effective on or before `as_of`, ordered so that each member's latest comes last, with goal
+    and crisis-plan facts."""
     # P-1 with P-4: the goals that count are the current ones (active, revised), as rules.pcp.pcp_state
     # expects; a plan whose goals are all achieved or discontinued has nothing left to work on and is
     # incomplete until a new goal is written.
@@ -387,30 +262,26 @@ def current_pcps(session: Session, as_of: date) -> dict[str, PcpFacts]:
             for col in (Pcp.crisis_triggers, Pcp.crisis_coping, Pcp.crisis_supports, Pcp.crisis_contacts)
         )
     )
-    stmt = (
+    return (
         select(Pcp.id, Pcp.member_id, Pcp.effective, Pcp.last_review, goals, without, crisis)
-        .where(Pcp.effective <= as_of)
+        .where(Pcp.effective <= _date("as_of"))
         .order_by(Pcp.member_id, Pcp.effective, Pcp.id)
     )
-    latest: dict[str, PcpFacts] = {}
-    for row in session.execute(stmt):
-        latest[row[1]] = PcpFacts(row[0], row[1], row[2], row[3], int(row[4]), int(row[5]), bool(row[6]))
-    return latest
 
 
-def concurrent_services(session: Session) -> list[ConcurrentServiceRow]:
+def concurrent_services() -> Select[Any]:
     """Every recorded concurrent service (M-2); few rows per member."""
-    stmt = select(
+    return select(
         ConcurrentService.member_id,
         ConcurrentService.service,
         ConcurrentService.start_date,
         ConcurrentService.end_date,
     ).order_by(ConcurrentService.member_id, ConcurrentService.start_date)
-    return [ConcurrentServiceRow(*row) for row in session.execute(stmt)]
 
 
-def staff_facts(session: Session, as_of: date, week: Period) -> list[StaffFacts]:
+def staff_facts() -> Select[Any]:
     """Every staff member with active caseload (S-1), supervision this week (S-4) and span (S-3)."""
+    as_of = _date("as_of")
     active = (
         select(func.count())
         .where(
@@ -422,8 +293,8 @@ def staff_facts(session: Session, as_of: date, week: Period) -> list[StaffFacts]
     )
     supervised = exists().where(
         SupervisionSession.specialist_id == Staff.id,
-        SupervisionSession.date >= week.start,
-        SupervisionSession.date <= min(week.end, as_of),
+        SupervisionSession.date >= _date("week_start"),
+        SupervisionSession.date <= _date("week_until"),
     )
     sub = Staff.__table__.alias("sub")
     specialists = (
@@ -432,7 +303,7 @@ def staff_facts(session: Session, as_of: date, week: Period) -> list[StaffFacts]
         .scalar_subquery()
     )
     first_service = select(func.min(Note.date)).where(Note.staff_id == Staff.id).scalar_subquery()
-    stmt = select(
+    return select(
         Staff.id,
         Staff.name,
         Staff.role,
@@ -447,4 +318,77 @@ def staff_facts(session: Session, as_of: date, week: Period) -> list[StaffFacts]
         specialists,
         first_service,
     ).order_by(Staff.id)
-    return [StaffFacts(*row) for row in session.execute(stmt)]
+
+
+def all_settings() -> Select[Any]:
+    """Every setting as (key, JSON text)."""
+    return select(AppSetting.key, AppSetting.value)
+
+
+def one_staff() -> Select[Any]:
+    """One staff member's StaffView fields."""
+    return select(Staff.id, Staff.name, Staff.role, Staff.credentials, Staff.fte, Staff.supervisor_id).where(
+        Staff.id == bindparam("staff_id", type_=String)
+    )
+
+
+def supervised_by() -> Select[Any]:
+    """Ids of the staff whose supervisor is `supervisor_id` (S-3)."""
+    return (
+        select(Staff.id)
+        .where(Staff.supervisor_id == bindparam("supervisor_id", type_=String))
+        .order_by(Staff.id)
+    )
+
+
+def schema_revision() -> Select[Any]:
+    """The alembic revision the file is at (one row; none on a file alembic never stamped)."""
+    return select(column("version_num", String)).select_from(table("alembic_version"))
+
+
+_PLAIN: dict[str, Callable[[], Select[Any]]] = {
+    facts.Q_SETTINGS: all_settings,
+    facts.Q_STAFF: one_staff,
+    facts.Q_SUPERVISED_BY: supervised_by,
+    facts.Q_AUTHORIZATIONS_ON: authorizations_on,
+    facts.Q_CURRENT_PCPS: current_pcps,
+    facts.Q_CONCURRENT_SERVICES: concurrent_services,
+    facts.Q_STAFF_FACTS: staff_facts,
+    facts.Q_REVISION: schema_revision,
+}
+_SCOPED: dict[str, Callable[[bool], Select[Any]]] = {
+    facts.Q_MEMBER_FACTS: member_facts,
+    facts.Q_NOTES_BETWEEN: notes_between,
+}
+
+
+def statement(
+    name: str, *, scoped: bool = False, policies: Mapping[str, UnitPolicy] | None = None
+) -> Select[Any]:
+    """The statement behind the named read of `data.facts` (KeyError for an unknown name)."""
+    if name == facts.Q_UNAUTHORIZED:
+        if policies is None:
+            raise ValueError(f"{name} needs the payers' unit policies")
+        return unauthorized_units_by_fiscal_year(scoped, policies)
+    if name in _SCOPED:
+        return _SCOPED[name](scoped)
+    return _PLAIN[name]()
+
+
+class SessionRunner:
+    """`data.facts.Runner` over a SQLAlchemy session: the statement of `statement(name)`, executed with the
+    parameters (SQLAlchemy converts dates, booleans and lists both ways)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __call__(
+        self,
+        query: str,
+        params: Mapping[str, Any],
+        *,
+        scoped: bool = False,
+        policies: Mapping[str, UnitPolicy] | None = None,
+    ) -> Sequence[tuple[Any, ...]]:
+        stmt = statement(query, scoped=scoped, policies=policies)
+        return [tuple(row) for row in self.session.execute(stmt, dict(params))]

@@ -21,29 +21,43 @@ from sqlalchemy.orm import Session
 
 from cpss_tui.data.db import read_session, write_session
 from cpss_tui.data.models import AppSetting, utcnow
-from cpss_tui.rules.profiles import (
-    AgencySettings,
-    PayerProfile,
-    profile_with_overrides,
-    settings_from_mapping,
+from cpss_tui.data.setting_values import (
+    AGENCY_PREFIX,
+    BACKUP_KEEP_DAILY,
+    BACKUP_KEEP_WEEKLY,
+    BACKUP_RESTORED_AT,
+    LOCK_MINUTES,
+    LOCK_MINUTES_DEFAULT,
+    LOCK_PIN,
+    PROFILE_PREFIX,
+    agency_settings_from,
+    decode,
+    lock_minutes,
+    profiles_from,
 )
-from cpss_tui.vocab import PAYERS
+from cpss_tui.rules.profiles import AgencySettings, PayerProfile
 
-AGENCY_PREFIX = "agency."
-PROFILE_PREFIX = "profile."
-BACKUP_KEEP_DAILY = "backup.keep_daily"
-BACKUP_KEEP_WEEKLY = "backup.keep_weekly"
-BACKUP_RESTORED_AT = "backup.restored_at"  # set by a restore: older backups are of another history
-LOCK_MINUTES = "ui.lock_minutes"
-LOCK_MINUTES_DEFAULT = 10.0
-LOCK_PIN = "lock.pin"
-
-
-def lock_minutes(values: dict[str, Any]) -> float:
-    """Idle minutes before the app locks (a missing or bad value means the default of 10)."""
-    value = values.get(LOCK_MINUTES)
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
-    return float(value) if ok else LOCK_MINUTES_DEFAULT
+# The keys and decoders live in data/setting_values.py (no SQLAlchemy); callers keep reading them here.
+__all__ = [
+    "AGENCY_PREFIX",
+    "BACKUP_KEEP_DAILY",
+    "BACKUP_KEEP_WEEKLY",
+    "BACKUP_RESTORED_AT",
+    "LOCK_MINUTES",
+    "LOCK_MINUTES_DEFAULT",
+    "LOCK_PIN",
+    "PROFILE_PREFIX",
+    "agency_settings_from",
+    "decode",
+    "get",
+    "get_all",
+    "load_agency_settings",
+    "load_profiles",
+    "lock_minutes",
+    "profiles_from",
+    "put",
+    "read_all",
+]
 
 
 def get_all(engine: Engine) -> dict[str, Any]:
@@ -54,7 +68,7 @@ def get_all(engine: Engine) -> dict[str, Any]:
 
 def read_all(session: Session) -> dict[str, Any]:
     """Every setting, decoded, read inside the caller's unit of work (a write checks what it saves)."""
-    return {key: json.loads(value) for key, value in session.execute(select(AppSetting.key, AppSetting.value))}
+    return decode((key, value) for key, value in session.execute(select(AppSetting.key, AppSetting.value)))
 
 
 def get(engine: Engine, key: str, default: Any = None) -> Any:
@@ -74,23 +88,6 @@ def put(engine: Engine, key: str, value: Any, actor: str | None = None) -> None:
         elif row.value != encoded:
             row.value = encoded
             row.updated_at = utcnow()
-
-
-def agency_settings_from(values: dict[str, Any]) -> AgencySettings:
-    """AgencySettings from decoded settings (defaults where absent); ValueError names a bad field."""
-    agency = {
-        k[len(AGENCY_PREFIX) :]: v
-        for k, v in values.items()
-        if k.startswith(AGENCY_PREFIX) and k != "agency.name"
-    }
-    return settings_from_mapping(agency)
-
-
-def profiles_from(values: dict[str, Any]) -> dict[str, PayerProfile]:
-    """Every payer profile with the agency's overrides applied."""
-    return {
-        payer: profile_with_overrides(payer, values.get(PROFILE_PREFIX + payer) or {}) for payer in PAYERS
-    }
 
 
 def load_agency_settings(engine: Engine) -> AgencySettings:

@@ -6,34 +6,20 @@ setting so that every write can name its actor in the audit log.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine, func, select
 
 from cpss_tui.data import settings
 from cpss_tui.data.db import read_session, write_session
+from cpss_tui.data.facts import StaffView
 from cpss_tui.data.models import Staff
+from cpss_tui.data.setting_values import CURRENT_STAFF_KEY, THEME_KEY
 from cpss_tui.rules.problems import Problem
 from cpss_tui.rules.staffing import MAX_SPECIALISTS_PER_SUPERVISOR
 from cpss_tui.rules.weeks import today_in
 from cpss_tui.services.refusals import RecordRefused
 from cpss_tui.vocab import ROLES
-
-CURRENT_STAFF_KEY = "ui.current_staff"
-THEME_KEY = "ui.theme"
-
-
-@dataclass(frozen=True)
-class StaffView:
-    """What the screens show of a staff member."""
-
-    id: str
-    name: str
-    role: str
-    credentials: str
-    fte: float | None
-    supervisor_id: str | None
 
 
 def _view(row: Staff) -> StaffView:

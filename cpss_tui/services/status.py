@@ -1,7 +1,10 @@
 """The computed compliance state as of a date: `cpss-tui status`, the home screen and the due board.
 
-A fixed handful of aggregate statements (cpss_tui.data.queries) feed the pure rules (cpss_tui.rules); the
-result is plain dataclasses, rendered as the JSON document of spec/interface.md or as a table.
+A fixed handful of aggregate statements (the named reads of cpss_tui.data.facts, built in cpss_tui.data.queries)
+feed the pure rules (cpss_tui.rules); the result is plain dataclasses, rendered as the JSON document of
+spec/interface.md or as a table. `evaluate` and `caseload_from` take the reads as a `Runner`, so this module
+imports no SQLAlchemy: start-up evaluates the home screen's caseload through the standard library's sqlite3
+(cpss_tui.data.start_read) with exactly this code, while the data layer is still loading.
 """
 
 from __future__ import annotations
@@ -11,15 +14,26 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
-from cpss_tui.data import queries, settings
-from cpss_tui.data.db import read_session
-from cpss_tui.data.queries import AuthorizationRow, MemberFacts, NoteRow, Period, StaffFacts, UnitPolicy
+from cpss_tui.data import facts
+from cpss_tui.data.facts import (
+    AuthorizationRow,
+    ConcurrentServiceRow,
+    MemberFacts,
+    NoteRow,
+    PcpFacts,
+    Period,
+    Runner,
+    StaffFacts,
+    UnitPolicy,
+)
+from cpss_tui.data.setting_values import agency_settings_from, profiles_from
 from cpss_tui.rules import contact, members, pcp, staffing, units, visits, weeks
 from cpss_tui.rules.profiles import AgencySettings, PayerProfile
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass(frozen=True)
@@ -135,7 +149,8 @@ class Status:
     agency: AgencySettings = field(repr=False)
 
 
-def _unit_policies(profiles: dict[str, PayerProfile]) -> dict[str, UnitPolicy]:
+def unit_policies(profiles: dict[str, PayerProfile]) -> dict[str, UnitPolicy]:
+    """What the U-6 statement needs of each payer profile (its shape depends on them)."""
     return {name: UnitPolicy(p.rounding, tuple(p.nonbillable_contact_types)) for name, p in profiles.items()}
 
 
@@ -184,41 +199,52 @@ def compute_status(engine: Engine, as_of: date, specialists: Collection[str] | N
     With `specialists`, only the members of those specialists are evaluated (a caseload: the home screen
     needs ten members, not the agency); staff figures and the program ratio still cover everyone.
     """
+    from cpss_tui.data import settings
+    from cpss_tui.data.db import read_session
+    from cpss_tui.data.queries import SessionRunner
+
     values = settings.get_all(engine)
-    agency = settings.agency_settings_from(values)
-    profiles = settings.profiles_from(values)
+    with read_session(engine) as session:
+        return evaluate(values, as_of, SessionRunner(session), specialists)
+
+
+def evaluate(
+    values: dict[str, Any], as_of: date, run: Runner, specialists: Collection[str] | None = None
+) -> Status:
+    """compute_status over decoded settings and a Runner (all reads inside the runner's one transaction)."""
+    agency = agency_settings_from(values)
+    profiles = profiles_from(values)
     week_start, week_end = weeks.week_bounds(as_of, agency.week_start)
     week = Period(week_start, week_end)
     previous = Period(week_start - timedelta(days=7), week_start - timedelta(days=1))
 
-    with read_session(engine) as session:
-        member_rows = queries.member_facts(session, as_of, week, previous, specialists)
-        auths = {a.member_id: a for a in queries.authorizations_on(session, as_of)}
-        # Notes needed for caps: from the week holding the earliest current authorization's start (or this
-        # week's start) to as_of. Bounded by authorization length, not by years of history.
-        window_start = min(
-            [week.start] + [weeks.week_bounds(a.start, agency.week_start)[0] for a in auths.values()]
-        )
-        window_notes = queries.notes_between(session, window_start, as_of, specialists)
-        # U-6: only nc-wellcare has an unmanaged allowance (per fiscal year); for the other payers the
-        # grouping by year does not change the total.
-        wellcare = profiles["nc-wellcare"]
-        unauthorized_fy = queries.unauthorized_units_by_fiscal_year(
-            session,
-            as_of,
-            _unit_policies(profiles),
-            wellcare.fiscal_year_start_month,
-            wellcare.fiscal_year_start_day,
-            specialists,
-        )
-        pcps = queries.current_pcps(session, as_of)
-        services = queries.concurrent_services(session)
-        staff_rows = queries.staff_facts(session, as_of, week)
+    member_rows = facts.member_facts(run, as_of, week, previous, specialists)
+    auths = {a.member_id: a for a in facts.authorizations_on(run, as_of)}
+    # Notes needed for caps: from the week holding the earliest current authorization's start (or this
+    # week's start) to as_of. Bounded by authorization length, not by years of history.
+    window_start = min(
+        [week.start] + [weeks.week_bounds(a.start, agency.week_start)[0] for a in auths.values()]
+    )
+    window_notes = facts.notes_between(run, window_start, as_of, specialists)
+    # U-6: only nc-wellcare has an unmanaged allowance (per fiscal year); for the other payers the
+    # grouping by year does not change the total.
+    wellcare = profiles["nc-wellcare"]
+    unauthorized_fy = facts.unauthorized_units_by_fiscal_year(
+        run,
+        as_of,
+        unit_policies(profiles),
+        wellcare.fiscal_year_start_month,
+        wellcare.fiscal_year_start_day,
+        specialists,
+    )
+    pcps = facts.current_pcps(run, as_of)
+    services = facts.concurrent_services(run)
+    staff_rows = facts.staff_facts(run, as_of, week)
 
     notes_by_member: dict[str, list[NoteRow]] = defaultdict(list)
     for note in window_notes:
         notes_by_member[note.member_id].append(note)
-    services_by_member: dict[str, list[queries.ConcurrentServiceRow]] = defaultdict(list)
+    services_by_member: dict[str, list[ConcurrentServiceRow]] = defaultdict(list)
     for svc in services:
         services_by_member[svc.member_id].append(svc)
 
@@ -258,8 +284,8 @@ def _member_status(
     notes: Sequence[NoteRow],
     auth: AuthorizationRow | None,
     unauthorized_by_fy: dict[int, int],
-    current_pcp: queries.PcpFacts | None,
-    services: Sequence[queries.ConcurrentServiceRow],
+    current_pcp: PcpFacts | None,
+    services: Sequence[ConcurrentServiceRow],
 ) -> MemberStatus:
     discharged = f.discharged_on is not None and f.discharged_on <= as_of
     active = f.admitted_on <= as_of and not discharged
@@ -573,6 +599,16 @@ def caseload_of(status: Status, staff_id: str) -> Caseload:
 
 def load_caseload(engine: Engine, as_of: date, staff_id: str) -> Caseload:
     """compute_status of the user's caseload only: their own members, or a supervisor's specialists' members."""
+    from cpss_tui.data import settings
+    from cpss_tui.data.db import read_session
+    from cpss_tui.data.queries import SessionRunner
+
+    values = settings.get_all(engine)
     with read_session(engine) as session:
-        supervised = queries.supervised_by(session, staff_id)
-    return caseload_of(compute_status(engine, as_of, [staff_id, *supervised]), staff_id)
+        return caseload_from(values, as_of, SessionRunner(session), staff_id)
+
+
+def caseload_from(values: dict[str, Any], as_of: date, run: Runner, staff_id: str) -> Caseload:
+    """load_caseload over decoded settings and a Runner (one transaction: the scope and the facts agree)."""
+    supervised = facts.supervised_by(run, staff_id)
+    return caseload_of(evaluate(values, as_of, run, [staff_id, *supervised]), staff_id)

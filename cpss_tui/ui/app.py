@@ -11,6 +11,7 @@ time.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +31,9 @@ from cpss_tui.ui.commands import CpssCommands
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from cpss_tui.services.staff import StaffView
+    from cpss_tui.data.facts import StaffView
+    from cpss_tui.data.quick_start import QuickStart
+    from cpss_tui.data.start_read import StartRead
 
 
 # A worker reports its state to the node that started it (a screen, a widget) and Textual does not bubble that
@@ -62,6 +65,11 @@ def busy_database_words(error: BaseException) -> str | None:
     return None
 
 
+# How long the first frame waits for the quick read of the home screen before showing "Opening the database…"
+# (it is usually done already: it ran while Textual was imported).
+QUICK_WAIT_S = 0.5
+
+
 class Opening(Screen[None]):
     """What the user sees while the database opens (usually well under a second)."""
 
@@ -89,8 +97,13 @@ class CpssApp(App[None]):
     COMMANDS = App.COMMANDS | {CpssCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", tooltip="Keys and what the states mean", id="help"),
-        Binding("f2", "reports", "Reports", tooltip="Quality, billing, unit use, calendar, printed record",
-                id="reports"),
+        Binding(
+            "f2",
+            "reports",
+            "Reports",
+            tooltip="Quality, billing, unit use, calendar, printed record",
+            id="reports",
+        ),
         Binding(
             "ctrl+t", "toggle_theme", "Theme", tooltip="Switch light / dark theme", id="theme", show=False
         ),
@@ -119,12 +132,16 @@ class CpssApp(App[None]):
         as_of: date | None = None,
         open_engine: Callable[[], Engine] | None = None,
         lock_after: float | None = None,
+        quick_start: QuickStart | None = None,
     ) -> None:
         super().__init__()
         if engine is None and open_engine is None:
             raise ValueError("CpssApp needs an engine or a way to open one")
         self._engine = engine
         self._open_engine = open_engine
+        self._quick_start = quick_start
+        self._quick_home = False  # the home screen went up from the quick read; the engine is still opening
+        self._quick_painted = threading.Event()
         self.fixed_as_of = as_of
         self.user: StaffView | None = None
         self.failure: str | None = None
@@ -133,6 +150,11 @@ class CpssApp(App[None]):
         self.lock_after = lock_after
         self._last_input = time.monotonic()
         self.locked = False
+
+    @property
+    def ready(self) -> bool:
+        """The database is open: keys that read or write more than the first screen can work."""
+        return self._engine is not None
 
     @property
     def engine(self) -> Engine:
@@ -190,8 +212,24 @@ class CpssApp(App[None]):
             # Tests and tools hand over an open engine: read what start-up needs right here.
             self._begin(self._read_start(self._engine))
             return
-        self.push_screen(Opening())
+        start = self._quick_start.result(timeout=QUICK_WAIT_S) if self._quick_start is not None else None
+        if start is not None:
+            self._show_quick_home(start)
+        else:
+            self.push_screen(Opening())
         self._open()
+
+    def _show_quick_home(self, start: StartRead) -> None:
+        """The specialist's home screen from the quick read (data/start_read.py) as the very first screen;
+        keys that need the database wait for it (under a second), searching the rows works at once."""
+        from cpss_tui.ui.screens.home import HomeScreen
+
+        self.theme = start.theme or "textual-dark"
+        self.user = start.user
+        self.sub_title = f"{start.user.name}, {start.user.credentials}".strip(", ")
+        self._quick_home = True
+        self.push_screen(HomeScreen(start.caseload))
+        self.call_after_refresh(self._quick_painted.set)
 
     @staticmethod
     def _read_start(engine: Engine) -> _Started:
@@ -205,6 +243,10 @@ class CpssApp(App[None]):
     def _open(self) -> None:
         """Import the data layer and open the file off the UI thread, so the frame is already on screen."""
         assert self._open_engine is not None
+        if self._quick_home:
+            # Importing the data layer below holds the GIL for long stretches: let the quick-read home screen
+            # paint first (a bounded wait; set after that screen's first refresh).
+            self._quick_painted.wait(timeout=1.0)
         try:
             engine = self._open_engine()
         except Exception as exc:
@@ -252,10 +294,19 @@ class CpssApp(App[None]):
         self.exit(return_code=2)
 
     def _begin(self, started: _Started) -> None:
+        from cpss_tui.ui.screens.home import HomeScreen
+
         self._engine = started.engine
         self.theme = started.theme or "textual-dark"
+        quick_home, self._quick_home = self._quick_home, False
+        same_user = started.user is not None and self.user is not None and started.user.id == self.user.id
         self.user = started.user
-        self.show_home(anyone=started.anyone)
+        if quick_home and same_user and isinstance(self.screen, HomeScreen):
+            # The quick read's screen stays; it reloads through the data layer (the returned-notes band too).
+            self.screen.action_refresh()
+            self.screen.run_pending()
+        else:
+            self.show_home(anyone=started.anyone)
         self._watch_idle()
 
     # --- auto-lock: Textual has none, so the app watches every key and mouse event itself (storage.md) ------
@@ -295,6 +346,8 @@ class CpssApp(App[None]):
         """While locked, the app's own keys (help, palette, theme, switch user) do nothing; quit still works."""
         if self.locked and action != "quit":
             return False
+        if not self.ready and action not in ("quit", "help"):
+            return False  # the quick-read home screen is up; these need the database (under a second)
         return super().check_action(action, parameters)
 
     def action_set_pin(self) -> None:
@@ -368,9 +421,13 @@ def create_app(
     as_of: date | None = None,
     open_engine: Callable[[], Engine] | None = None,
     lock_after: float | None = None,
+    quick_start: QuickStart | None = None,
 ) -> CpssApp:
     """The one app factory: the command line passes `open_engine` (paint first), tests an open engine.
 
     `lock_after` (seconds idle before the lock screen) overrides the `ui.lock_minutes` setting, for tests.
+    `quick_start` (with `open_engine`) puts a specialist's home screen up before the data layer has loaded.
     """
-    return CpssApp(engine, as_of=as_of, open_engine=open_engine, lock_after=lock_after)
+    return CpssApp(
+        engine, as_of=as_of, open_engine=open_engine, lock_after=lock_after, quick_start=quick_start
+    )

@@ -30,6 +30,7 @@ async def test_frame_first_then_the_home_screen_of_the_remembered_user(demo_engi
     app = tui_app(path, AS_OF)
     # Hold the opening worker until the first frame has been checked (else a fast machine wins the race).
     gate = threading.Event()
+    app._quick_start = None  # the path of a supervisor, an encrypted file or a schema to migrate
     open_engine = app._open_engine
     assert open_engine is not None
 
@@ -49,6 +50,40 @@ async def test_frame_first_then_the_home_screen_of_the_remembered_user(demo_engi
         assert Opening not in {type(s) for s in app.screen_stack}
     app.close_database()
     assert app.failure is None
+
+
+async def test_quick_read_puts_the_home_screen_up_before_the_database_opens(demo_engine: Engine) -> None:
+    """data/start_read.py: the specialist's rows are the first screen; keys needing the database wait for it,
+    then the same screen reloads through the data layer with the same rows."""
+    path = _db_file(demo_engine)
+    demo_engine.dispose()
+    app = tui_app(path, AS_OF)
+    gate = threading.Event()
+    open_engine = app._open_engine
+    assert open_engine is not None and app._quick_start is not None
+
+    def gated() -> Engine:
+        assert gate.wait(30)
+        return open_engine()
+
+    app._open_engine = gated
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert home.shown, "the quick read's rows are on screen"
+        assert Opening not in {type(s) for s in app.screen_stack}
+        assert not app.ready
+        quick_rows = [m.id for m in home.shown]
+        await pilot.press("n")  # remembered, not run, while the database opens (no form, no error)
+        await pilot.pause()
+        assert app.screen is home
+        gate.set()
+        await settle(pilot)
+        assert app.ready
+        assert [m.id for m in home.shown] == quick_rows
+        assert type(app.screen).__name__ == "NoteForm"  # the key ran once the database was open
+    assert app.failure is None and app.crash_message is None
 
 
 async def test_not_a_database_ends_the_app_with_words(tmp_path: Path) -> None:

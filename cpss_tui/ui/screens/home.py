@@ -17,11 +17,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from cpss_tui.services.review import ReturnedNote, open_returns
 from cpss_tui.services.status import Caseload, MemberStatus, load_caseload
 from cpss_tui.ui.widgets.states import pcp_label, short_date, units_label, visit_label, week_label
 
 if TYPE_CHECKING:
+    from cpss_tui.services.review import ReturnedNote
     from cpss_tui.ui.app import CpssApp
 
 # Fixed widths (label, key, width) that fit 80 columns without cell padding: the layout never jumps as rows
@@ -100,8 +100,10 @@ class HomeScreen(Screen[None]):
             super().__init__()
             self.returns = returns
 
-    def __init__(self) -> None:
+    def __init__(self, initial: Caseload | None = None) -> None:
         super().__init__()
+        self._initial = initial
+        self._pending: str | None = None  # a key pressed before the database was open (quick read)
         self.caseload: Caseload | None = None
         self.shown: list[MemberStatus] = []
         self._filled_from: Caseload | None = None
@@ -130,6 +132,8 @@ class HomeScreen(Screen[None]):
         self.query_one("#search", Input).display = False
         self.query_one("#returned-band", Static).display = False
         self.query_one("#caseload", DataTable).focus()
+        if self._initial is not None:
+            self._show(self.Loaded(self._initial))
         # No load here: ScreenResume follows the first mount too, and loads once.
 
     def on_screen_resume(self) -> None:
@@ -138,13 +142,29 @@ class HomeScreen(Screen[None]):
     def action_refresh(self) -> None:
         self._load()
 
+    def _ready_for(self, action: str) -> bool:
+        """Until the database is open (the quick-read home screen), remember the key and run it once it is."""
+        if self.cpss.ready:
+            return True
+        self._pending = action
+        self.notify("Opening the database… this runs in a moment.", timeout=2)
+        return False
+
+    def run_pending(self) -> None:
+        """The database is open: run the key pressed while it was opening, if any."""
+        action, self._pending = self._pending, None
+        if action is not None:
+            getattr(self, f"action_{action}")()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-load")
     def _load(self) -> None:
         app = self.cpss
-        if app.user is None:
-            return
+        if app.user is None or not app.ready:
+            return  # the quick read's rows are shown; the app reloads once the database is open
         caseload = load_caseload(app.engine, app.as_of, app.user.id)
         self.post_message(self.Loaded(caseload))
+        from cpss_tui.services.review import open_returns  # the data layer: loaded by now, not at start-up
+
         self.post_message(self.ReturnsLoaded(open_returns(app.engine, app.user.id)))
 
     @on(ReturnsLoaded)
@@ -242,6 +262,8 @@ class HomeScreen(Screen[None]):
         self.action_open_member()
 
     def action_open_member(self) -> None:
+        if not self._ready_for("open_member"):
+            return
         member = self.highlighted_member()
         if member is None:
             return
@@ -250,6 +272,8 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(MemberScreen(member.id))
 
     def action_new_note(self) -> None:
+        if not self._ready_for("new_note"):
+            return
         member = self.highlighted_member()
         if member is None:
             self.notify("Highlight a member first.", severity="warning")
@@ -259,6 +283,8 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(NoteForm(member.id))
 
     def action_log_attempt(self) -> None:
+        if not self._ready_for("log_attempt"):
+            return
         member = self.highlighted_member()
         if member is None:
             self.notify("Highlight a member first.", severity="warning")
@@ -268,11 +294,15 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(AttemptForm(member.id, member.name), lambda _saved: self.action_refresh())
 
     def action_returned_notes(self) -> None:
+        if not self._ready_for("returned_notes"):
+            return
         from cpss_tui.ui.screens.returned_notes import ReturnedNotes
 
         self.app.push_screen(ReturnedNotes(), lambda _answered: self.action_refresh())
 
     def action_my_units(self) -> None:
+        if not self._ready_for("my_units"):
+            return
         user = self.cpss.user
         if user is None:
             return
@@ -281,6 +311,8 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(SpecialistUnitsScreen(user.id, user.name))
 
     def action_intake(self) -> None:
+        if not self._ready_for("intake"):
+            return
         from cpss_tui.ui.screens.member_form import MemberForm
 
         self.app.push_screen(MemberForm(), lambda _member_id: self.action_refresh())

@@ -1,0 +1,112 @@
+"""The start-up read (data/start_read.py): the compiled SQL is the SQL of data/queries.py, it reads exactly
+the facts the data layer reads, it imports no SQLAlchemy, and it declines whenever it does not apply."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from cpss_tui.data import settings, start_sql, start_sql_compile
+from cpss_tui.data.db import read_session
+from cpss_tui.data.demo import generate
+from cpss_tui.data.models import Staff
+from cpss_tui.data.setting_values import PROFILE_PREFIX
+from cpss_tui.data.start_read import read_start
+from cpss_tui.services.staff import set_current_user
+from cpss_tui.services.status import load_caseload
+
+AS_OF = date(2026, 11, 22)
+
+
+def test_start_sql_is_compiled_from_the_current_queries() -> None:
+    """Fails when a query, a model or the schema head changed and start_sql.py was not recompiled."""
+    assert Path(start_sql.__file__).read_text() == start_sql_compile.render(), (
+        "run: .venv/bin/python -m cpss_tui.data.start_sql_compile"
+    )
+
+
+@pytest.fixture
+def demo(engine: Engine, db_path: Path) -> tuple[Engine, Path, list[str], str]:
+    generate(engine, as_of=AS_OF, seed=3)
+    with read_session(engine) as session:
+        specialists = list(
+            session.scalars(select(Staff.id).where(Staff.role == "specialist").order_by(Staff.id))
+        )
+        supervisor = session.scalars(select(Staff.id).where(Staff.role == "supervisor")).first()
+    assert specialists and supervisor
+    return engine, db_path, specialists, supervisor
+
+
+def test_both_paths_read_the_same_caseload_for_every_specialist_and_date(
+    demo: tuple[Engine, Path, list[str], str],
+) -> None:
+    """Week starts, the DST changes of 2026, month and year ends, and a stretch of ordinary days."""
+    engine, path, specialists, _ = demo
+    days = [AS_OF - timedelta(days=n) for n in range(0, 63, 4)] + [
+        date(2026, 3, 8),
+        date(2026, 11, 1),
+        date(2026, 6, 30),
+        date(2026, 7, 1),
+        date(2025, 12, 31),
+        AS_OF,
+    ]
+    compared = 0
+    for staff_id in specialists:
+        set_current_user(engine, staff_id)
+        for day in days:
+            quick = read_start(path, day)
+            assert quick is not None, (staff_id, day)
+            assert quick.user.id == staff_id and quick.as_of == day
+            assert quick.caseload == load_caseload(engine, day, staff_id), (staff_id, day)
+            compared += 1
+    assert compared >= 2 * len(days)
+
+
+def test_today_and_theme_come_from_the_settings(demo: tuple[Engine, Path, list[str], str]) -> None:
+    engine, path, specialists, _ = demo
+    set_current_user(engine, specialists[0])
+    settings.put(engine, "ui.theme", "textual-light")
+    quick = read_start(path)  # no --as-of: today in the agency's time zone
+    assert quick is not None and quick.theme == "textual-light"
+    assert quick.caseload == load_caseload(engine, quick.as_of, specialists[0])
+
+
+def test_declines_where_it_does_not_apply(demo: tuple[Engine, Path, list[str], str], tmp_path: Path) -> None:
+    engine, path, specialists, supervisor = demo
+    set_current_user(engine, supervisor)
+    assert read_start(path, AS_OF) is None  # a supervisor's first screen is the due board
+    set_current_user(engine, specialists[0])
+    assert read_start(path, AS_OF) is not None
+    assert read_start(tmp_path / "missing.db", AS_OF) is None
+    assert not (tmp_path / "missing.db").exists()  # never creates a file
+    # Other unit policies than the compiled ones: the U-6 statement would differ.
+    settings.put(engine, PROFILE_PREFIX + "nc-medicaid", {"rounding": "midpoint"})
+    assert read_start(path, AS_OF) is None
+    settings.put(engine, PROFILE_PREFIX + "nc-medicaid", {})
+    assert read_start(path, AS_OF) is not None
+    # An encrypted file (its key file beside it) opens through SQLCipher only.
+    key_file = Path(f"{path}.key.json")
+    key_file.write_text(json.dumps({}))
+    assert read_start(path, AS_OF) is None
+    key_file.unlink()
+    # Another schema revision: not migrated yet, or newer than this code.
+    engine.dispose()
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '0004'")
+    assert read_start(path, AS_OF) is None
+
+
+def test_the_start_read_imports_no_sqlalchemy() -> None:
+    code = (
+        "import sys, cpss_tui.data.start_read, cpss_tui.data.quick_start, cpss_tui.ui.screens.home\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'pydantic')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
