@@ -163,6 +163,16 @@ Q_REVISION = "schema_revision"  # () -> (alembic version,)
 SCOPED_QUERIES = (Q_MEMBER_FACTS, Q_NOTES_BETWEEN, Q_UNAUTHORIZED)
 
 
+def statement_key(query: str, scoped: bool) -> str:
+    """The name of one shape of a read among the compiled statements (data/start_sql.py)."""
+    return f"{query}:{'caseload' if scoped else 'all'}"
+
+
+def plain_policies(policies: Mapping[str, UnitPolicy]) -> dict[str, Any]:
+    """Unit policies as plain data, as data/start_sql.py records the ones its U-6 statement was compiled with."""
+    return {payer: [p.rounding, list(p.nonbillable_contact_types)] for payer, p in policies.items()}
+
+
 class Runner(Protocol):
     """Runs one named read with its parameters inside the caller's unit of work; rows of Python values."""
 

@@ -80,11 +80,11 @@ class SqliteRunner:
         scoped: bool = False,
         policies: Mapping[str, UnitPolicy] | None = None,
     ) -> Sequence[tuple[Any, ...]]:
-        key = f"{query}:{'caseload' if scoped else 'all'}"
+        key = facts.statement_key(query, scoped)
         entry = start_sql.STATEMENTS.get(key)
         if entry is None:
             raise NotCompiled(key)
-        if policies is not None and _plain(policies) != start_sql.POLICIES:
+        if policies is not None and facts.plain_policies(policies) != start_sql.POLICIES:
             raise NotCompiled(f"{key} with other unit policies")
         sql: str = entry["sql"]
         values: list[Any] = []
@@ -107,10 +107,6 @@ class SqliteRunner:
         if not any(converters):
             return rows
         return [tuple(v if c is None else c(v) for c, v in zip(converters, row, strict=True)) for row in rows]
-
-
-def _plain(policies: Mapping[str, UnitPolicy]) -> dict[str, Any]:
-    return {payer: [p.rounding, list(p.nonbillable_contact_types)] for payer, p in policies.items()}
 
 
 def read_start(db_path: Path, as_of: date | None = None) -> StartRead | None:

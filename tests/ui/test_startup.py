@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from cpss_tui.cli import tui_app
-from cpss_tui.ui.app import Opening
+from cpss_tui.ui.app import CpssApp, Opening
 from cpss_tui.ui.screens.home import HomeScreen
 from tests.ui.conftest import AS_OF
 from tests.ui.helpers import settle
@@ -24,13 +24,10 @@ def _db_file(engine: Engine) -> str:
     return database
 
 
-async def test_frame_first_then_the_home_screen_of_the_remembered_user(demo_engine: Engine) -> None:
-    path = _db_file(demo_engine)
-    demo_engine.dispose()
-    app = tui_app(path, AS_OF)
-    # Hold the opening worker until the first frame has been checked (else a fast machine wins the race).
+def _hold_open(app: CpssApp) -> threading.Event:
+    """Hold the opening worker until the returned event is set (else a fast machine wins the race with the
+    test's look at the first frame)."""
     gate = threading.Event()
-    app._quick_start = None  # the path of a supervisor, an encrypted file or a schema to migrate
     open_engine = app._open_engine
     assert open_engine is not None
 
@@ -39,6 +36,15 @@ async def test_frame_first_then_the_home_screen_of_the_remembered_user(demo_engi
         return open_engine()
 
     app._open_engine = gated
+    return gate
+
+
+async def test_frame_first_then_the_home_screen_of_the_remembered_user(demo_engine: Engine) -> None:
+    path = _db_file(demo_engine)
+    demo_engine.dispose()
+    app = tui_app(path, AS_OF)
+    app._quick_start = None  # the path of a supervisor, an encrypted file or a schema to migrate
+    gate = _hold_open(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, Opening)  # painted before the database is open
@@ -58,15 +64,8 @@ async def test_quick_read_puts_the_home_screen_up_before_the_database_opens(demo
     path = _db_file(demo_engine)
     demo_engine.dispose()
     app = tui_app(path, AS_OF)
-    gate = threading.Event()
-    open_engine = app._open_engine
-    assert open_engine is not None and app._quick_start is not None
-
-    def gated() -> Engine:
-        assert gate.wait(30)
-        return open_engine()
-
-    app._open_engine = gated
+    assert app._quick_start is not None
+    gate = _hold_open(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         home = app.screen
