@@ -13,10 +13,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
+# Bytecode for the app's own modules. pip compiles what it installs, but not an editable install, and where
+# PYTHONDONTWRITEBYTECODE is set (this machine sets it) Python would compile every cpss_tui module from source
+# on every start: measured +80 ms to time to interactive. compileall skips files whose .pyc is current.
+BYTECODE := $(BIN)/python -m compileall -q cpss_tui migrations
+
 run: $(STAMP)
+	$(BYTECODE)
 	$(BIN)/cpss-tui $(ARGS)
 
 test: $(STAMP)
+	$(BYTECODE)
 	$(BIN)/ruff check cpss_tui tests migrations tools benchmarks
 	$(BIN)/python -m pytest
 
@@ -31,6 +38,7 @@ lint: $(STAMP)
 # benchmarks/bench.py --help, e.g. BENCH_ARGS="--only tti --runs 9").
 BENCH_ARGS ?=
 bench: $(STAMP)
+	$(BYTECODE)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:

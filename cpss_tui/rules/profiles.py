@@ -17,10 +17,9 @@ import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal, cast
-
-import pendulum
 
 from cpss_tui import vocab
 
@@ -258,9 +257,13 @@ def timezone_is_valid(name: str) -> bool:
     America/New_York. (Cached: loading a zone file costs more than a note's whole check.)"""
     if name == "local":
         return True
+    # pendulum.Timezone(name) is a zoneinfo.ZoneInfo(name): the same tz database and the same names, read
+    # directly so that start-up (data/start_read.py) does not import pendulum (~25 ms) to check a setting.
+    from zoneinfo import ZoneInfo
+
     try:
-        pendulum.Timezone(name)
-    except Exception:  # pendulum raises its own InvalidTimezone (and others for odd input)
+        ZoneInfo(name)
+    except Exception:  # ZoneInfoNotFoundError, ValueError for a path-like key, and others for odd input
         return False
     return True
 
@@ -296,7 +299,7 @@ def profile_with_overrides(name: str, overrides: Mapping[str, object]) -> PayerP
             f"{where}.fiscal_year_start_month: must be 1-12, not {result.fiscal_year_start_month}"
         )
     try:
-        pendulum.date(2001, result.fiscal_year_start_month, result.fiscal_year_start_day)
+        date(2001, result.fiscal_year_start_month, result.fiscal_year_start_day)
     except ValueError:
         raise ValueError(
             f"{where}.fiscal_year_start_day: {result.fiscal_year_start_day} is not a day of month "

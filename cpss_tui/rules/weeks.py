@@ -4,16 +4,21 @@ Why a module of its own: every weekly rule (C-3 contact, U-4 week cap, S-4 super
 and attempts are stored as instants with an offset while the rules speak of calendar dates in the agency's
 time zone. Getting the date of an attempt made at 23:30 on the night clocks change wrong would move it into
 another week, so the conversion goes through pendulum's tz database here, once.
+
+pendulum is imported where it is used, not at the top: importing it costs ~25 ms (it loads dateutil's parser),
+and the start-up read of the home screen (data/start_read.py) needs none of it. Its time zones are
+`zoneinfo.ZoneInfo`s, so "today in the agency's zone" reads the same tz database through zoneinfo directly.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-
-import pendulum
-from pendulum.tz import get_local_timezone
+from typing import TYPE_CHECKING
 
 from cpss_tui.rules.profiles import WEEK_STARTS
+
+if TYPE_CHECKING:
+    import pendulum
 
 _FIRST_WEEKDAY = {"monday": 0, "sunday": 6}  # date.weekday(): Monday 0 … Sunday 6
 
@@ -43,6 +48,9 @@ def day_of_service(admitted: date, day: date) -> int:
 
 
 def _zone(tz: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+    import pendulum
+    from pendulum.tz import get_local_timezone
+
     return get_local_timezone() if tz in ("", "local") else pendulum.Timezone(tz)
 
 
@@ -55,9 +63,19 @@ def local_date(timestamp: str | datetime, tz: str = "local") -> date:
     moment = datetime.fromisoformat(timestamp) if isinstance(timestamp, str) else timestamp
     if moment.tzinfo is None or moment.utcoffset() is None:
         return moment.date()
+    import pendulum
+
     return pendulum.instance(moment).in_timezone(_zone(tz)).date()
 
 
 def today_in(tz: str = "local") -> date:
-    """W-1: today's calendar date in the agency's time zone (the only place the rules read the clock)."""
-    return pendulum.now(None if tz in ("", "local") else tz).date()
+    """W-1: today's calendar date in the agency's time zone (the only place the rules read the clock).
+
+    What `pendulum.now(tz).date()` gives, through the same tz database (pendulum's zones are ZoneInfo), without
+    importing pendulum at start-up; "local" is the machine's zone (TZ, then /etc/localtime), as in pendulum.
+    """
+    if tz in ("", "local"):
+        return datetime.now().astimezone().date()
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(tz)).date()

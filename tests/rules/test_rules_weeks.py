@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import available_timezones
 
+import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cpss_tui.rules.weeks import day_of_service, is_active_in_week, local_date, week_bounds
+from cpss_tui.rules.profiles import timezone_is_valid
+from cpss_tui.rules.weeks import day_of_service, is_active_in_week, local_date, today_in, week_bounds
 
 NY = "America/New_York"
 
@@ -82,3 +87,24 @@ def test_w2_active_when_admitted_by_last_day_and_not_discharged_before_first_day
 def test_day_of_service_counts_admission_as_day_one() -> None:
     assert day_of_service(date(2026, 9, 1), date(2026, 9, 1)) == 1
     assert day_of_service(date(2026, 9, 1), date(2026, 9, 30)) == 30
+
+
+@pytest.mark.parametrize("tz", ["local", "", NY, "America/Los_Angeles", "Pacific/Kiritimati", "Etc/GMT+12", "UTC"])
+def test_w1_today_is_pendulums_today_in_the_agency_zone(tz: str) -> None:
+    """today_in reads the clock through zoneinfo (no pendulum import at start-up); it must agree with
+    pendulum.now(tz), whose zones are ZoneInfo objects over the same database."""
+    before = pendulum.now(None if tz in ("", "local") else tz).date()
+    today = today_in(tz)
+    after = pendulum.now(None if tz in ("", "local") else tz).date()
+    assert today in (before, after)
+
+
+@given(st.one_of(st.sampled_from(sorted(available_timezones())), st.text(max_size=30)))
+@settings(max_examples=300, deadline=None)
+def test_w1_a_timezone_setting_is_valid_exactly_when_pendulum_accepts_it(name: str) -> None:
+    try:
+        pendulum.Timezone(name)
+        accepted = True
+    except Exception:
+        accepted = False
+    assert timezone_is_valid(name) == (accepted or name == "local")
