@@ -151,16 +151,23 @@ Q_SETTINGS = "settings"  # () -> (key, json value)
 Q_STAFF = "staff"  # (staff_id) -> StaffView fields
 Q_SUPERVISED_BY = "supervised_by"  # (supervisor_id) -> (staff id,)
 Q_MEMBER_FACTS = "member_facts"  # (as_of, week_start, week_until, prev_start, prev_until[, specialists])
-Q_AUTHORIZATIONS_ON = "authorizations_on"  # (as_of)
+Q_AUTHORIZATIONS_ON = "authorizations_on"  # (as_of[, specialists])
 Q_NOTES_BETWEEN = "notes_between"  # (start, end[, specialists])
 Q_UNAUTHORIZED = "unauthorized_by_fiscal_year"  # (as_of, fy_month, fy_day[, specialists]); shape: policies
-Q_CURRENT_PCPS = "current_pcps"  # (as_of)
-Q_CONCURRENT_SERVICES = "concurrent_services"  # ()
+Q_CURRENT_PCPS = "current_pcps"  # (as_of[, specialists])
+Q_CONCURRENT_SERVICES = "concurrent_services"  # ([specialists])
 Q_STAFF_FACTS = "staff_facts"  # (as_of, week_start, week_until)
 Q_REVISION = "schema_revision"  # () -> (alembic version,)
 
 # The reads that take `specialists` come in two shapes: everyone (scoped=False) or a caseload (scoped=True).
-SCOPED_QUERIES = (Q_MEMBER_FACTS, Q_NOTES_BETWEEN, Q_UNAUTHORIZED)
+SCOPED_QUERIES = (
+    Q_MEMBER_FACTS,
+    Q_NOTES_BETWEEN,
+    Q_UNAUTHORIZED,
+    Q_AUTHORIZATIONS_ON,
+    Q_CURRENT_PCPS,
+    Q_CONCURRENT_SERVICES,
+)
 
 
 def statement_key(query: str, scoped: bool) -> str:
@@ -229,9 +236,15 @@ def notes_between(
     ]
 
 
-def authorizations_on(run: Runner, as_of: date) -> list[AuthorizationRow]:
-    """Authorizations whose dates contain `as_of` (U-5), with whether a later one exists (U-8)."""
-    return [AuthorizationRow(*row) for row in run(Q_AUTHORIZATIONS_ON, {"as_of": as_of})]
+def authorizations_on(
+    run: Runner, as_of: date, specialists: Collection[str] | None = None
+) -> list[AuthorizationRow]:
+    """Authorizations whose dates contain `as_of` (U-5), with whether a later one exists (U-8), of members of
+    `specialists` when given."""
+    scope, scoped = _scope(specialists)
+    return [
+        AuthorizationRow(*row) for row in run(Q_AUTHORIZATIONS_ON, {"as_of": as_of, **scope}, scoped=scoped)
+    ]
 
 
 def unauthorized_units_by_fiscal_year(
@@ -249,7 +262,14 @@ def unauthorized_units_by_fiscal_year(
     rules.units.fiscal_year_of.
     """
     scope, scoped = _scope(specialists)
-    params = {"as_of": as_of, "fy_month": fiscal_year_start_month, "fy_day": fiscal_year_start_day, **scope}
+    params = {
+        "as_of": as_of,
+        "fy_month": fiscal_year_start_month,
+        "fy_day": fiscal_year_start_day,
+        "no_earlier": date.min,  # the open ends of the spans outside every authorization
+        "no_later": date.max,
+        **scope,
+    }
     result: dict[str, dict[int, int]] = {}
     for member_id, fy, total in run(Q_UNAUTHORIZED, params, scoped=scoped, policies=policies):
         if total:
@@ -257,17 +277,25 @@ def unauthorized_units_by_fiscal_year(
     return result
 
 
-def current_pcps(run: Runner, as_of: date) -> dict[str, PcpFacts]:
-    """Each member's latest PCP effective on or before `as_of`, with goal and crisis-plan facts."""
+def current_pcps(
+    run: Runner, as_of: date, specialists: Collection[str] | None = None
+) -> dict[str, PcpFacts]:
+    """Each member's (of `specialists`, when given) latest PCP effective on or before `as_of`, with goal and
+    crisis-plan facts."""
+    scope, scoped = _scope(specialists)
     latest: dict[str, PcpFacts] = {}
-    for row in run(Q_CURRENT_PCPS, {"as_of": as_of}):  # ordered by effective: the last one wins
+    # Ordered by effective: the last one wins.
+    for row in run(Q_CURRENT_PCPS, {"as_of": as_of, **scope}, scoped=scoped):
         latest[row[1]] = PcpFacts(row[0], row[1], row[2], row[3], int(row[4]), int(row[5]), bool(row[6]))
     return latest
 
 
-def concurrent_services(run: Runner) -> list[ConcurrentServiceRow]:
-    """Every recorded concurrent service (M-2); few rows per member."""
-    return [ConcurrentServiceRow(*row) for row in run(Q_CONCURRENT_SERVICES, {})]
+def concurrent_services(
+    run: Runner, specialists: Collection[str] | None = None
+) -> list[ConcurrentServiceRow]:
+    """Every recorded concurrent service (M-2) (of members of `specialists`, when given); few per member."""
+    scope, scoped = _scope(specialists)
+    return [ConcurrentServiceRow(*row) for row in run(Q_CONCURRENT_SERVICES, scope, scoped=scoped)]
 
 
 def staff_facts(run: Runner, as_of: date, week: Period) -> list[StaffFacts]:

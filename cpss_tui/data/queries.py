@@ -3,9 +3,11 @@
 Design rule (issue "Fast at agency scale"): the number of statements is fixed, and each statement's cost grows
 with the number of members, not with years of history. Per-member facts are correlated scalar subqueries that
 each probe an index (note: member_id, date, contact_type; attempt: member_id, on_date; supervisor_visit:
-member_id, date), so a member with five years of notes costs what a member with five weeks costs. Only the
-U-6 "unauthorized over the whole history" figure must read every note; it reads them inside SQLite as one
-aggregate and never as Python objects.
+member_id, date), so a member with five years of notes costs what a member with five weeks costs. The U-6
+"unauthorized over the whole history" figure reads only the notes dated outside every authorization (a range
+probe per gap between authorizations), inside SQL as one aggregate, never as Python objects; where the payer's
+180-days-a-year limit (U-7) leaves half of each year uncovered, those notes are what it must read. Reads of a
+caseload (`scoped`) are narrowed to the specialist's members in SQL, statement by statement.
 
 Every value a statement depends on at run time is a named `bindparam` (the names `data.facts` passes), so a
 statement's SQL does not change with the date or the user: `data.start_sql_compile` compiles the start-up
@@ -38,6 +40,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -65,6 +68,12 @@ def _date(name: str) -> Any:
 
 def _specialists() -> Any:
     return bindparam("specialists", type_=String, expanding=True)
+
+
+def _of_caseload(member_id: Any) -> ColumnElement[bool]:
+    """`member_id` belongs to a member of the `specialists` (a caseload read: one specialist's home screen
+    reads its own members, not the agency's)."""
+    return member_id.in_(select(Member.id).where(Member.specialist_id.in_(_specialists())))
 
 
 def units_expression(policies: Mapping[str, UnitPolicy]) -> ColumnElement[int]:
@@ -184,21 +193,18 @@ def notes_between(scoped: bool) -> Select[Any]:
         .where(Note.date >= _date("start"), Note.date <= _date("end"))
         .order_by(Note.member_id, Note.date, Note.start_time, Note.id)
     )
-    if scoped:
-        stmt = stmt.where(
-            Note.member_id.in_(select(Member.id).where(Member.specialist_id.in_(_specialists())))
-        )
-    return stmt
+    return stmt.where(_of_caseload(Note.member_id)) if scoped else stmt
 
 
-def authorizations_on() -> Select[Any]:
-    """Authorizations whose dates contain `as_of` (U-5), with whether a later one exists (U-8)."""
+def authorizations_on(scoped: bool) -> Select[Any]:
+    """Authorizations whose dates contain `as_of` (U-5), with whether a later one exists (U-8), of members
+    of the `specialists` when scoped."""
     later = Authorization.__table__.alias("later")
     has_later = exists().where(
         later.c.member_id == Authorization.member_id, later.c.end_date > Authorization.end_date
     )
     as_of = _date("as_of")
-    return (
+    stmt = (
         select(
             Authorization.id,
             Authorization.member_id,
@@ -211,34 +217,66 @@ def authorizations_on() -> Select[Any]:
         .where(Authorization.start_date <= as_of, Authorization.end_date >= as_of)
         .order_by(Authorization.member_id, Authorization.start_date, Authorization.id)
     )
+    return stmt.where(_of_caseload(Authorization.member_id)) if scoped else stmt
+
+
+def _uncovered_spans(scoped: bool) -> Any:
+    """U-6: each member's spans of time outside every authorization, as (member_id, after, before), both
+    exclusive: a note is outside every authorization exactly when it is dated inside one of these.
+
+    Found from the authorizations alone (a member has a few a year), so that the notes are read by an index
+    range probe per span (note: member_id, date) and not one by one: the gap before each authorization that
+    starts after every earlier-starting one has ended (before the first, from `no_earlier`), the time after the
+    last one ends (to `no_later`), and all the time of a member who has none. Spans never overlap, so a note
+    is counted once (authorizations end on or after they start: a CHECK of the table).
+    """
+    a = Authorization
+    no_earlier, no_later = _date("no_earlier"), _date("no_later")
+    ended_before = (
+        func.max(a.end_date)
+        .over(partition_by=a.member_id, order_by=(a.start_date, a.id), rows=(None, -1))
+        .label("ended_before")
+    )
+    ordered_q = select(a.member_id, a.start_date, ended_before)
+    after_last = select(a.member_id, func.max(a.end_date), no_later).group_by(a.member_id)
+    never = select(Member.id, no_earlier, no_later).where(~exists().where(a.member_id == Member.id))
+    if scoped:
+        ordered_q = ordered_q.where(_of_caseload(a.member_id))
+        after_last = after_last.where(_of_caseload(a.member_id))
+        never = never.where(Member.specialist_id.in_(_specialists()))
+    ordered = ordered_q.subquery("ordered")
+    before_each = select(
+        ordered.c.member_id,
+        func.coalesce(ordered.c.ended_before, no_earlier).label("after"),
+        ordered.c.start_date.label("before"),
+    ).where(or_(ordered.c.ended_before.is_(None), ordered.c.start_date > ordered.c.ended_before))
+    return union_all(before_each, after_last, never).subquery("uncovered")
 
 
 def unauthorized_units_by_fiscal_year(scoped: bool, policies: Mapping[str, UnitPolicy]) -> Select[Any]:
     """U-6: per member and fiscal year (named by the calendar year it starts in, as rules.units.fiscal_year_of,
     starting on `fy_month`/`fy_day`), the rounded billable units of notes dated on or before `as_of` outside
-    every authorization."""
-    covered = exists().where(
-        Authorization.member_id == Note.member_id,
-        Authorization.start_date <= Note.date,
-        Authorization.end_date >= Note.date,
-    )
+    every authorization. Reads only the notes in the spans of `_uncovered_spans`: its cost grows with
+    authorizations and uncovered notes, not with years of covered history."""
+    spans = _uncovered_spans(scoped)
     year = extract("year", Note.date)
     month, day = extract("month", Note.date), extract("day", Note.date)
     fy_month, fy_day = bindparam("fy_month", type_=Integer), bindparam("fy_day", type_=Integer)
     in_new_year = or_(month > fy_month, and_(month == fy_month, day >= fy_day))
     fiscal_year = case((in_new_year, year), else_=year - 1)
-    stmt = (
+    return (
         select(Note.member_id, fiscal_year, func.sum(units_expression(policies)))
+        .select_from(spans)
+        .join(Note, Note.member_id == spans.c.member_id)
         .join(Member, Member.id == Note.member_id)
-        .where(Note.date <= _date("as_of"), ~covered)
+        .where(Note.date > spans.c.after, Note.date < spans.c.before, Note.date <= _date("as_of"))
         .group_by(Note.member_id, fiscal_year)
     )
-    return stmt.where(Member.specialist_id.in_(_specialists())) if scoped else stmt
 
 
-def current_pcps() -> Select[Any]:
-    """Every PCP effective on or before `as_of`, ordered so that each member's latest comes last, with goal
-    and crisis-plan facts."""
+def current_pcps(scoped: bool) -> Select[Any]:
+    """Every PCP effective on or before `as_of` (of members of the `specialists` when scoped), ordered so that
+    each member's latest comes last, with goal and crisis-plan facts."""
     # P-1 with P-4: the goals that count are the current ones (active, revised), as rules.pcp.pcp_state
     # expects; a plan whose goals are all achieved or discontinued has nothing left to work on and is
     # incomplete until a new goal is written.
@@ -262,21 +300,24 @@ def current_pcps() -> Select[Any]:
             for col in (Pcp.crisis_triggers, Pcp.crisis_coping, Pcp.crisis_supports, Pcp.crisis_contacts)
         )
     )
-    return (
+    stmt = (
         select(Pcp.id, Pcp.member_id, Pcp.effective, Pcp.last_review, goals, without, crisis)
         .where(Pcp.effective <= _date("as_of"))
         .order_by(Pcp.member_id, Pcp.effective, Pcp.id)
     )
+    return stmt.where(_of_caseload(Pcp.member_id)) if scoped else stmt
 
 
-def concurrent_services() -> Select[Any]:
-    """Every recorded concurrent service (M-2); few rows per member."""
-    return select(
+def concurrent_services(scoped: bool) -> Select[Any]:
+    """Every recorded concurrent service (M-2) (of members of the `specialists` when scoped); few rows per
+    member."""
+    stmt = select(
         ConcurrentService.member_id,
         ConcurrentService.service,
         ConcurrentService.start_date,
         ConcurrentService.end_date,
     ).order_by(ConcurrentService.member_id, ConcurrentService.start_date)
+    return stmt.where(_of_caseload(ConcurrentService.member_id)) if scoped else stmt
 
 
 def staff_facts() -> Select[Any]:
@@ -350,15 +391,15 @@ _PLAIN: dict[str, Callable[[], Select[Any]]] = {
     facts.Q_SETTINGS: all_settings,
     facts.Q_STAFF: one_staff,
     facts.Q_SUPERVISED_BY: supervised_by,
-    facts.Q_AUTHORIZATIONS_ON: authorizations_on,
-    facts.Q_CURRENT_PCPS: current_pcps,
-    facts.Q_CONCURRENT_SERVICES: concurrent_services,
     facts.Q_STAFF_FACTS: staff_facts,
     facts.Q_REVISION: schema_revision,
 }
 _SCOPED: dict[str, Callable[[bool], Select[Any]]] = {
     facts.Q_MEMBER_FACTS: member_facts,
     facts.Q_NOTES_BETWEEN: notes_between,
+    facts.Q_AUTHORIZATIONS_ON: authorizations_on,
+    facts.Q_CURRENT_PCPS: current_pcps,
+    facts.Q_CONCURRENT_SERVICES: concurrent_services,
 }
 
 

@@ -15,54 +15,65 @@ POLICIES: dict[str, Any] = {'ct-waiver': ['floor', ['audio-only', 'collateral']]
  'nc-state': ['floor', []],
  'nc-wellcare': ['floor', []]}
 
-STATEMENTS: dict[str, dict[str, Any]] = {'authorizations_on:all': {'columns': (None, None, None, 'date', 'date', None, 'bool'),
+STATEMENTS: dict[str, dict[str, Any]] = {'authorizations_on:caseload': {'columns': (None, None, None, 'date', 'date', None, 'bool'),
+                                'dates': ('as_of',),
+                                'params': (('bind', 'as_of'), ('bind', 'as_of'), ('bind', 'specialists')),
+                                'sql': 'SELECT prior_authorization.id, prior_authorization.member_id, '
+                                       'prior_authorization.number, prior_authorization.start_date, '
+                                       'prior_authorization.end_date, prior_authorization.units, EXISTS '
+                                       '(SELECT * \n'
+                                       'FROM prior_authorization AS later \n'
+                                       'WHERE later.member_id = prior_authorization.member_id AND '
+                                       'later.end_date > prior_authorization.end_date) AS anon_1 \n'
+                                       'FROM prior_authorization \n'
+                                       'WHERE prior_authorization.start_date <= ? AND '
+                                       'prior_authorization.end_date >= ? AND prior_authorization.member_id '
+                                       'IN (SELECT member.id \n'
+                                       'FROM member \n'
+                                       'WHERE member.specialist_id IN (__[POSTCOMPILE_specialists])) ORDER '
+                                       'BY prior_authorization.member_id, prior_authorization.start_date, '
+                                       'prior_authorization.id'},
+ 'concurrent_services:caseload': {'columns': (None, None, 'date', 'date'),
+                                  'dates': (),
+                                  'params': (('bind', 'specialists'),),
+                                  'sql': 'SELECT concurrent_service.member_id, concurrent_service.service, '
+                                         'concurrent_service.start_date, concurrent_service.end_date \n'
+                                         'FROM concurrent_service \n'
+                                         'WHERE concurrent_service.member_id IN (SELECT member.id \n'
+                                         'FROM member \n'
+                                         'WHERE member.specialist_id IN (__[POSTCOMPILE_specialists])) ORDER '
+                                         'BY concurrent_service.member_id, concurrent_service.start_date'},
+ 'current_pcps:caseload': {'columns': (None, None, 'date', 'date', None, None, 'bool'),
                            'dates': ('as_of',),
-                           'params': (('bind', 'as_of'), ('bind', 'as_of')),
-                           'sql': 'SELECT prior_authorization.id, prior_authorization.member_id, '
-                                  'prior_authorization.number, prior_authorization.start_date, '
-                                  'prior_authorization.end_date, prior_authorization.units, EXISTS (SELECT '
-                                  '* \n'
-                                  'FROM prior_authorization AS later \n'
-                                  'WHERE later.member_id = prior_authorization.member_id AND later.end_date '
-                                  '> prior_authorization.end_date) AS anon_1 \n'
-                                  'FROM prior_authorization \n'
-                                  'WHERE prior_authorization.start_date <= ? AND '
-                                  'prior_authorization.end_date >= ? ORDER BY prior_authorization.member_id, '
-                                  'prior_authorization.start_date, prior_authorization.id'},
- 'concurrent_services:all': {'columns': (None, None, 'date', 'date'),
-                             'dates': (),
-                             'params': (),
-                             'sql': 'SELECT concurrent_service.member_id, concurrent_service.service, '
-                                    'concurrent_service.start_date, concurrent_service.end_date \n'
-                                    'FROM concurrent_service ORDER BY concurrent_service.member_id, '
-                                    'concurrent_service.start_date'},
- 'current_pcps:all': {'columns': (None, None, 'date', 'date', None, None, 'bool'),
-                      'dates': ('as_of',),
-                      'params': (('value', 'active'),
-                                 ('value', 'revised'),
-                                 ('value', 'active'),
-                                 ('value', 'revised'),
-                                 ('value', ''),
-                                 ('value', ''),
-                                 ('value', ''),
-                                 ('value', ''),
-                                 ('bind', 'as_of')),
-                      'sql': 'SELECT pcp.id, pcp.member_id, pcp.effective, pcp.last_review, (SELECT count(*) '
-                             'AS count_1 \n'
-                             'FROM goal \n'
-                             'WHERE goal.pcp_id = pcp.id AND goal.status IN (?, ?)) AS anon_1, (SELECT '
-                             'count(*) AS count_2 \n'
-                             'FROM goal \n'
-                             'WHERE goal.pcp_id = pcp.id AND goal.status IN (?, ?) AND NOT (EXISTS (SELECT '
-                             '* \n'
-                             'FROM intervention \n'
-                             'WHERE intervention.goal_id = goal.id))) AS anon_2, pcp.crisis_triggers IS NOT '
-                             'NULL AND trim(pcp.crisis_triggers) != ? AND pcp.crisis_coping IS NOT NULL AND '
-                             'trim(pcp.crisis_coping) != ? AND pcp.crisis_supports IS NOT NULL AND '
-                             'trim(pcp.crisis_supports) != ? AND pcp.crisis_contacts IS NOT NULL AND '
-                             'trim(pcp.crisis_contacts) != ? AS anon_3 \n'
-                             'FROM pcp \n'
-                             'WHERE pcp.effective <= ? ORDER BY pcp.member_id, pcp.effective, pcp.id'},
+                           'params': (('value', 'active'),
+                                      ('value', 'revised'),
+                                      ('value', 'active'),
+                                      ('value', 'revised'),
+                                      ('value', ''),
+                                      ('value', ''),
+                                      ('value', ''),
+                                      ('value', ''),
+                                      ('bind', 'as_of'),
+                                      ('bind', 'specialists')),
+                           'sql': 'SELECT pcp.id, pcp.member_id, pcp.effective, pcp.last_review, (SELECT '
+                                  'count(*) AS count_1 \n'
+                                  'FROM goal \n'
+                                  'WHERE goal.pcp_id = pcp.id AND goal.status IN (?, ?)) AS anon_1, (SELECT '
+                                  'count(*) AS count_2 \n'
+                                  'FROM goal \n'
+                                  'WHERE goal.pcp_id = pcp.id AND goal.status IN (?, ?) AND NOT (EXISTS '
+                                  '(SELECT * \n'
+                                  'FROM intervention \n'
+                                  'WHERE intervention.goal_id = goal.id))) AS anon_2, pcp.crisis_triggers IS '
+                                  'NOT NULL AND trim(pcp.crisis_triggers) != ? AND pcp.crisis_coping IS NOT '
+                                  'NULL AND trim(pcp.crisis_coping) != ? AND pcp.crisis_supports IS NOT NULL '
+                                  'AND trim(pcp.crisis_supports) != ? AND pcp.crisis_contacts IS NOT NULL '
+                                  'AND trim(pcp.crisis_contacts) != ? AS anon_3 \n'
+                                  'FROM pcp \n'
+                                  'WHERE pcp.effective <= ? AND pcp.member_id IN (SELECT member.id \n'
+                                  'FROM member \n'
+                                  'WHERE member.specialist_id IN (__[POSTCOMPILE_specialists])) ORDER BY '
+                                  'pcp.member_id, pcp.effective, pcp.id'},
  'member_facts:caseload': {'columns': (None,
                                        None,
                                        None,
@@ -237,7 +248,7 @@ STATEMENTS: dict[str, dict[str, Any]] = {'authorizations_on:all': {'columns': (N
                               'FROM staff \n'
                               'WHERE staff.supervisor_id = ? ORDER BY staff.id'},
  'unauthorized_by_fiscal_year:caseload': {'columns': (None, None, None),
-                                          'dates': ('as_of',),
+                                          'dates': ('no_earlier', 'no_later', 'as_of'),
                                           'params': (('bind', 'fy_month'),
                                                      ('bind', 'fy_month'),
                                                      ('bind', 'fy_day'),
@@ -252,8 +263,15 @@ STATEMENTS: dict[str, dict[str, Any]] = {'authorizations_on:all': {'columns': (N
                                                      ('value', 7),
                                                      ('value', 15),
                                                      ('value', 15),
-                                                     ('bind', 'as_of'),
+                                                     ('bind', 'no_earlier'),
+                                                     ('value', 1),
                                                      ('bind', 'specialists'),
+                                                     ('bind', 'no_later'),
+                                                     ('bind', 'specialists'),
+                                                     ('bind', 'no_earlier'),
+                                                     ('bind', 'no_later'),
+                                                     ('bind', 'specialists'),
+                                                     ('bind', 'as_of'),
                                                      ('bind', 'fy_month'),
                                                      ('bind', 'fy_month'),
                                                      ('bind', 'fy_day'),
@@ -270,16 +288,45 @@ STATEMENTS: dict[str, dict[str, Any]] = {'authorizations_on:all': {'columns': (N
                                                  'note.contact_type IN (?, ?)) THEN ? WHEN (member.payer IN '
                                                  '(SELECT 1 FROM (SELECT 1) WHERE 1!=1)) THEN (note.minutes '
                                                  '+ ?) / ? ELSE note.minutes / ? END) AS sum_1 \n'
-                                                 'FROM note JOIN member ON member.id = note.member_id \n'
-                                                 'WHERE note.date <= ? AND NOT (EXISTS (SELECT * \n'
+                                                 'FROM (SELECT ordered.member_id AS member_id, '
+                                                 'coalesce(ordered.ended_before, ?) AS "after", '
+                                                 'ordered.start_date AS "before" \n'
+                                                 'FROM (SELECT prior_authorization.member_id AS member_id, '
+                                                 'prior_authorization.start_date AS start_date, '
+                                                 'max(prior_authorization.end_date) OVER (PARTITION BY '
+                                                 'prior_authorization.member_id ORDER BY '
+                                                 'prior_authorization.start_date, prior_authorization.id '
+                                                 'ROWS BETWEEN UNBOUNDED PRECEDING AND ? PRECEDING) AS '
+                                                 'ended_before \n'
                                                  'FROM prior_authorization \n'
-                                                 'WHERE prior_authorization.member_id = note.member_id AND '
-                                                 'prior_authorization.start_date <= note.date AND '
-                                                 'prior_authorization.end_date >= note.date)) AND '
-                                                 'member.specialist_id IN (__[POSTCOMPILE_specialists]) '
-                                                 "GROUP BY note.member_id, CASE WHEN (CAST(STRFTIME('%m', "
-                                                 "note.date) AS INTEGER) > ? OR CAST(STRFTIME('%m', "
-                                                 "note.date) AS INTEGER) = ? AND CAST(STRFTIME('%d', "
-                                                 "note.date) AS INTEGER) >= ?) THEN CAST(STRFTIME('%Y', "
-                                                 "note.date) AS INTEGER) ELSE CAST(STRFTIME('%Y', note.date) "
-                                                 'AS INTEGER) - ? END'}}
+                                                 'WHERE prior_authorization.member_id IN (SELECT member.id \n'
+                                                 'FROM member \n'
+                                                 'WHERE member.specialist_id IN '
+                                                 '(__[POSTCOMPILE_specialists]))) AS ordered \n'
+                                                 'WHERE ordered.ended_before IS NULL OR ordered.start_date > '
+                                                 'ordered.ended_before UNION ALL SELECT '
+                                                 'prior_authorization.member_id AS member_id, '
+                                                 'max(prior_authorization.end_date) AS max_1, ? AS anon_2 \n'
+                                                 'FROM prior_authorization \n'
+                                                 'WHERE prior_authorization.member_id IN (SELECT member.id \n'
+                                                 'FROM member \n'
+                                                 'WHERE member.specialist_id IN '
+                                                 '(__[POSTCOMPILE_specialists])) GROUP BY '
+                                                 'prior_authorization.member_id UNION ALL SELECT member.id '
+                                                 'AS id, ? AS anon_3, ? AS anon_2 \n'
+                                                 'FROM member \n'
+                                                 'WHERE NOT (EXISTS (SELECT * \n'
+                                                 'FROM prior_authorization \n'
+                                                 'WHERE prior_authorization.member_id = member.id)) AND '
+                                                 'member.specialist_id IN (__[POSTCOMPILE_specialists])) AS '
+                                                 'uncovered JOIN note ON note.member_id = '
+                                                 'uncovered.member_id JOIN member ON member.id = '
+                                                 'note.member_id \n'
+                                                 'WHERE note.date > uncovered."after" AND note.date < '
+                                                 'uncovered."before" AND note.date <= ? GROUP BY '
+                                                 "note.member_id, CASE WHEN (CAST(STRFTIME('%m', note.date) "
+                                                 "AS INTEGER) > ? OR CAST(STRFTIME('%m', note.date) AS "
+                                                 "INTEGER) = ? AND CAST(STRFTIME('%d', note.date) AS "
+                                                 "INTEGER) >= ?) THEN CAST(STRFTIME('%Y', note.date) AS "
+                                                 "INTEGER) ELSE CAST(STRFTIME('%Y', note.date) AS INTEGER) - "
+                                                 '? END'}}

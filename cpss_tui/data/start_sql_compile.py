@@ -43,11 +43,11 @@ START_READS = (
     (facts.Q_STAFF, False),
     (facts.Q_SUPERVISED_BY, False),
     (facts.Q_MEMBER_FACTS, True),
-    (facts.Q_AUTHORIZATIONS_ON, False),
+    (facts.Q_AUTHORIZATIONS_ON, True),
     (facts.Q_NOTES_BETWEEN, True),
     (facts.Q_UNAUTHORIZED, True),
-    (facts.Q_CURRENT_PCPS, False),
-    (facts.Q_CONCURRENT_SERVICES, False),
+    (facts.Q_CURRENT_PCPS, True),
+    (facts.Q_CONCURRENT_SERVICES, True),
     (facts.Q_STAFF_FACTS, False),
 )
 

@@ -219,7 +219,7 @@ def evaluate(
     previous = Period(week_start - timedelta(days=7), week_start - timedelta(days=1))
 
     member_rows = facts.member_facts(run, as_of, week, previous, specialists)
-    auths = {a.member_id: a for a in facts.authorizations_on(run, as_of)}
+    auths = {a.member_id: a for a in facts.authorizations_on(run, as_of, specialists)}
     # Notes needed for caps: from the week holding the earliest current authorization's start (or this
     # week's start) to as_of. Bounded by authorization length, not by years of history.
     window_start = min(
@@ -237,8 +237,8 @@ def evaluate(
         wellcare.fiscal_year_start_day,
         specialists,
     )
-    pcps = facts.current_pcps(run, as_of)
-    services = facts.concurrent_services(run)
+    pcps = facts.current_pcps(run, as_of, specialists)
+    services = facts.concurrent_services(run, specialists)
     staff_rows = facts.staff_facts(run, as_of, week)
 
     notes_by_member: dict[str, list[NoteRow]] = defaultdict(list)
