@@ -67,10 +67,14 @@ def watch_frames(app: Any, first_row_text: Callable[[], str | None]) -> dict[str
 def run_app(db_path: str, as_of_text: str) -> None:
     from datetime import date
 
-    from cpss_tui.cli import tui_app
+    from cpss_tui import cli
 
-    # Exactly what `cpss-tui --db DB_PATH --as-of AS_OF` starts (the frame first, the database in a worker).
-    app = tui_app(db_path, date.fromisoformat(as_of_text))
+    # Exactly what `cpss-tui --db DB_PATH --as-of AS_OF` does before its app runs (cli.run and _cmd_tui):
+    # parse the command line, ask for a key if the file is encrypted, start the app (the frame first, the
+    # database in a worker); only `run(headless=True)` differs.
+    args = cli.parse_args(["--db", db_path, "--as-of", as_of_text])
+    assert args.command is None and args.as_of == date.fromisoformat(as_of_text)
+    app = cli.tui_app(args.db, args.as_of, cli._ask_key(args.db))
 
     def first_row() -> str | None:
         from cpss_tui.ui.screens.home import HomeScreen

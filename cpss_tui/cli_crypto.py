@@ -75,7 +75,7 @@ def key_for(db_path: Path, ask: Callable[[str], str] = read_passphrase) -> bytes
 
     if not crypto.is_encrypted(db_path):
         return None
-    from cpss_tui.data.db import DatabaseError
+    from cpss_tui.errors import DatabaseError
 
     try:
         params = crypto.read_key_file(db_path)

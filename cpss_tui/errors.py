@@ -14,6 +14,13 @@ from pathlib import Path
 from cpss_tui.locations import ensure_private_dir, log_dir
 
 
+class DatabaseError(Exception):
+    """A database problem worth telling the user in words (not a traceback).
+
+    Defined here, not in data/db.py (which re-exports it), so that the command line can catch it without
+    importing SQLAlchemy before the TUI's first frame (issue "Fast at agency scale")."""
+
+
 def scrubbed_traceback(exc: BaseException) -> str:
     """The stack of `exc` as file:line in function, without any message text or source line."""
     lines = [f"{exc.__class__.__module__}.{exc.__class__.__qualname__}"]

@@ -8,9 +8,11 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cpss_tui import cli
 from cpss_tui.cli import run
 
 AS_OF = "2026-11-22"
@@ -190,3 +192,40 @@ def test_audit_shows_a_notes_whole_life(tmp_path: Path, capsys: pytest.CaptureFi
     assert "minutes: 60 -> 45" in note_lines[1]
     assert not any("staff/s1" in line for line in lines)  # staff rows concern no member
     assert run(["--db", str(db), "audit", "--member", "nobody"]) == 2
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "x.db"],
+        ["--db=x.db", "--as-of", "2026-11-22"],
+        ["--d", "x", "--as", "2026-01-01"],  # abbreviations
+        ["--as-of", "not-a-date"],
+        ["--db"],
+        ["--db", "status"],  # a file named like a command
+        ["--db", "demo", "demo"],
+        ["status", "--json"],
+        ["-h"],
+        ["--version"],
+        ["--vers"],
+        ["--foo"],
+        ["stauts"],
+        ["--", "x"],
+        ["-"],
+    ],
+)
+def test_the_tui_start_parses_exactly_as_the_whole_parser(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """cli.parse_args skips building every command's parser when argv starts the TUI (issue 8); what it
+    returns, prints and exits with is what build_parser().parse_args gives, for every kind of argv."""
+
+    def outcome(parse: Any) -> tuple[Any, ...]:
+        try:
+            return ("parsed", vars(parse(argv)))
+        except SystemExit as exc:
+            captured = capsys.readouterr()
+            return ("exit", exc.code, captured.out, captured.err)
+
+    assert outcome(cli.parse_args) == outcome(lambda a: cli.build_parser().parse_args(a))

@@ -44,3 +44,22 @@ def test_rules_import_no_database_and_no_ui() -> None:
 def test_package_has_the_documented_layout() -> None:
     names = {m.name for m in pkgutil.iter_modules(cpss_tui.__path__)}
     assert {"rules", "data", "services", "ui", "cli", "locations"} <= names
+
+
+def test_the_tui_entry_loads_no_database_library_before_the_app_runs(tmp_path) -> None:
+    """Issue 8: `cpss-tui` (cli.run -> _cmd_tui) hands over to the app before SQLAlchemy, SQLModel or pendulum
+    is imported (the app opens the database in a worker after its first frame). Once, catching DatabaseError
+    in _cmd_tui imported all of SQLAlchemy on the main thread first: ~0.4 s the benchmark did not see."""
+    code = (
+        "import sys\n"
+        "from cpss_tui.ui import app as ui_app\n"
+        "def run(self, *args, **kwargs):\n"
+        "    heavy = ('sqlalchemy', 'sqlmodel', 'pydantic', 'alembic', 'pendulum')\n"
+        "    print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
+        "ui_app.CpssApp.run = run\n"
+        "from cpss_tui import cli\n"
+        f"cli.run(['--db', {str(tmp_path / 'none.db')!r}, '--as-of', '2026-11-22'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

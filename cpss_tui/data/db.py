@@ -17,11 +17,10 @@ from sqlmodel import Session
 
 from cpss_tui.data import audit_chain, sqlite
 from cpss_tui.data.models import AuditActor
+from cpss_tui.errors import DatabaseError
 from cpss_tui.locations import ensure_private_file
 
-
-class DatabaseError(Exception):
-    """A database problem worth telling the user in words (not a traceback)."""
+__all__ = ["DatabaseError", "make_engine", "read_session", "write_session"]
 
 
 def make_engine(path: Path, key: bytes | None = None) -> Engine:

@@ -1,6 +1,8 @@
 """The facts the rules read from the database, and the one sequence of reads that gathers them.
 
-Plain frozen dataclasses, and no SQLAlchemy: `services.status` evaluates the rules over these whether they
+Plain immutable records, and no SQLAlchemy: the rows of a read are `NamedTuple`s (a row is a tuple; and
+defining one costs a fifth of a frozen dataclass, which start-up pays for each class), the values the rules
+and screens pass around are frozen dataclasses. `services.status` evaluates the rules over these whether they
 were read through a SQLAlchemy session (`data.queries.SessionRunner`, every screen and command) or through
 the standard library's `sqlite3` with the same statements compiled ahead of time (`data.start_read`, the
 home screen at start-up, issue "Fast at agency scale"). Each read is named (`Q_*`), takes named parameters
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 DIRECT_CONTACT_TYPES = ("face-to-face", "telehealth", "audio-only", "group")  # C-1
 CURRENT_GOAL_STATUSES = ("active", "revised")  # P-1/P-4: goals a plan is working on
@@ -34,8 +36,7 @@ class Period:
     end: date
 
 
-@dataclass(frozen=True)
-class MemberFacts:
+class MemberFacts(NamedTuple):
     """One member's record fields and the aggregates the rules need, as of a date."""
 
     id: str
@@ -61,8 +62,7 @@ class MemberFacts:
     first_note: date | None
 
 
-@dataclass(frozen=True)
-class NoteRow:
+class NoteRow(NamedTuple):
     """The fields of a note that unit and cap rules read (U-1..U-4, U-9)."""
 
     id: str
@@ -78,8 +78,7 @@ class NoteRow:
     signed: bool
 
 
-@dataclass(frozen=True)
-class AuthorizationRow:
+class AuthorizationRow(NamedTuple):
     """An authorization (U-5) and whether a later one exists for the member (U-8)."""
 
     id: str
@@ -91,8 +90,7 @@ class AuthorizationRow:
     has_later: bool
 
 
-@dataclass(frozen=True)
-class PcpFacts:
+class PcpFacts(NamedTuple):
     """The member's current PCP (latest effective on or before as_of) summarised for P-1, P-2, P-5."""
 
     id: str
@@ -104,8 +102,7 @@ class PcpFacts:
     has_crisis_plan: bool
 
 
-@dataclass(frozen=True)
-class ConcurrentServiceRow:
+class ConcurrentServiceRow(NamedTuple):
     """Another service the member receives (M-2)."""
 
     member_id: str
@@ -114,8 +111,7 @@ class ConcurrentServiceRow:
     end: date | None
 
 
-@dataclass(frozen=True)
-class StaffFacts:
+class StaffFacts(NamedTuple):
     """A staff member with the counts S-1..S-5 need, as of a date."""
 
     id: str

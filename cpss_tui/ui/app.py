@@ -250,7 +250,7 @@ class CpssApp(App[None]):
         try:
             engine = self._open_engine()
         except Exception as exc:
-            from cpss_tui.data.db import DatabaseError
+            from cpss_tui.errors import DatabaseError
 
             if isinstance(exc, DatabaseError):
                 self.post_message(self.OpenFailed(str(exc)))
