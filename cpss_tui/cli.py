@@ -232,6 +232,9 @@ def _cmd_audit(args: argparse.Namespace, engine: Engine, as_of: date) -> int:
 
 def tui_app(db: str | None, as_of: date | None, key: bytes | None = None) -> CpssApp:
     """The TUI as the command line starts it: the frame paints first, the database opens in a worker."""
+    from cpss_tui import gc_pause
+
+    gc_pause.pause()  # until the database is open (see gc_pause.py)
     quick = None
     if key is None:  # a plain file: read the home screen while Textual loads (data/start_read.py)
         import cpss_tui.data.start_read  # noqa: F401  (measured: importing the rules here, not in the thread, is faster)
@@ -257,6 +260,9 @@ def _cmd_tui(args: argparse.Namespace) -> int:
         app.run()
     finally:
         app.close_database()
+        from cpss_tui import gc_pause
+
+        gc_pause.resume()
     if app.failure:
         print(f"cpss-tui: {app.failure}", file=sys.stderr)
         return EXIT_BAD_INPUT

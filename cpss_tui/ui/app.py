@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
+from cpss_tui import gc_pause
 from cpss_tui.ui.commands import CpssCommands
 
 if TYPE_CHECKING:
@@ -290,12 +291,14 @@ class CpssApp(App[None]):
 
     @on(OpenFailed)
     def _on_open_failed(self, message: OpenFailed) -> None:
+        gc_pause.resume()
         self.failure = message.text
         self.exit(return_code=2)
 
     def _begin(self, started: _Started) -> None:
         from cpss_tui.ui.screens.home import HomeScreen
 
+        gc_pause.resume()  # start-up is over (cli.tui_app paused the collector)
         self._engine = started.engine
         self.theme = started.theme or "textual-dark"
         quick_home, self._quick_home = self._quick_home, False

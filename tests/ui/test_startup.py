@@ -4,18 +4,30 @@ with words, not a traceback."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
+from cpss_tui import gc_pause
 from cpss_tui.cli import tui_app
 from cpss_tui.ui.app import CpssApp, Opening
 from cpss_tui.ui.screens.home import HomeScreen
 from tests.ui.conftest import AS_OF
 from tests.ui.helpers import settle
+
+
+@pytest.fixture(autouse=True)
+def _collector_back_on() -> Iterator[None]:
+    """tui_app pauses the cyclic collector (cpss_tui/gc_pause.py): never leave it off for the next test."""
+    yield
+    gc_pause.resume()
+    assert gc.isenabled()
 
 
 def _db_file(engine: Engine) -> str:
@@ -65,6 +77,7 @@ async def test_quick_read_puts_the_home_screen_up_before_the_database_opens(demo
     demo_engine.dispose()
     app = tui_app(path, AS_OF)
     assert app._quick_start is not None
+    assert gc_pause.paused() and not gc.isenabled()  # start-up runs without the cyclic collector
     gate = _hold_open(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -80,6 +93,7 @@ async def test_quick_read_puts_the_home_screen_up_before_the_database_opens(demo
         gate.set()
         await settle(pilot)
         assert app.ready
+        assert gc.isenabled() and not gc_pause.paused()  # back on, with start-up's objects frozen
         assert [m.id for m in home.shown] == quick_rows
         assert type(app.screen).__name__ == "NoteForm"  # the key ran once the database was open
     assert app.failure is None and app.crash_message is None
@@ -92,6 +106,7 @@ async def test_not_a_database_ends_the_app_with_words(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
     assert app.failure is not None
+    assert gc.isenabled()  # a failed open turns the collector back on too
     assert "not a cpss-tui database" in app.failure
     assert path.read_text(encoding="utf-8") == "shopping list\n" * 100
 
