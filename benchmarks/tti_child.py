@@ -77,11 +77,14 @@ def run_app(db_path: str, as_of_text: str) -> None:
     app = cli.tui_app(args.db, args.as_of, cli._ask_key(args.db))
 
     def first_row() -> str | None:
+        from cpss_tui.ui.screens.due_board import DueBoard
         from cpss_tui.ui.screens.home import HomeScreen
 
         screen = app.screen
         if isinstance(screen, HomeScreen) and screen.shown:
             return screen.shown[0].name
+        if isinstance(screen, DueBoard) and screen.as_of is not None:  # a supervisor's board, loaded
+            return screen.shown[0].text[:40] if screen.shown else "Nothing due"
         return None
 
     state = watch_frames(app, first_row)

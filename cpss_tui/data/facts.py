@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
 DIRECT_CONTACT_TYPES = ("face-to-face", "telehealth", "audio-only", "group")  # C-1
@@ -129,6 +129,14 @@ class StaffFacts(NamedTuple):
     first_service: date | None
 
 
+class DraftRow(NamedTuple):
+    """An unsigned note draft (N-2): for which member, whose, last saved when (aware, UTC)."""
+
+    member_id: str
+    staff_id: str
+    updated_at: datetime
+
+
 @dataclass(frozen=True)
 class StaffView:
     """What the screens show of a staff member."""
@@ -154,6 +162,8 @@ Q_CURRENT_PCPS = "current_pcps"  # (as_of[, specialists])
 Q_CONCURRENT_SERVICES = "concurrent_services"  # ([specialists])
 Q_STAFF_FACTS = "staff_facts"  # (as_of, week_start, week_until)
 Q_REVISION = "schema_revision"  # () -> (alembic version,)
+Q_DRAFTS = "drafts_of"  # (specialists: staff ids) -> DraftRow fields; always scoped
+Q_SESSIONS_BETWEEN = "sessions_between"  # (start, end, specialists) -> (specialist id,); always scoped
 
 # The reads that take `specialists` come in two shapes: everyone (scoped=False) or a caseload (scoped=True).
 SCOPED_QUERIES = (
@@ -163,6 +173,8 @@ SCOPED_QUERIES = (
     Q_AUTHORIZATIONS_ON,
     Q_CURRENT_PCPS,
     Q_CONCURRENT_SERVICES,
+    Q_DRAFTS,
+    Q_SESSIONS_BETWEEN,
 )
 
 
@@ -298,3 +310,18 @@ def staff_facts(run: Runner, as_of: date, week: Period) -> list[StaffFacts]:
     """Every staff member with active caseload (S-1), supervision this week (S-4) and span (S-3)."""
     params = {"as_of": as_of, "week_start": week.start, "week_until": min(week.end, as_of)}
     return [StaffFacts(*row) for row in run(Q_STAFF_FACTS, params)]
+
+
+def drafts_of(run: Runner, staff_ids: Collection[str]) -> list[DraftRow]:
+    """The unsigned note drafts of `staff_ids` (N-2; few: a draft ends when its note is signed)."""
+    if not staff_ids:
+        return []
+    return [DraftRow(*row) for row in run(Q_DRAFTS, {"specialists": list(staff_ids)}, scoped=True)]
+
+
+def sessions_between(run: Runner, start: date, end: date, specialists: Collection[str]) -> set[str]:
+    """Which of `specialists` had a supervision session dated in [start, end] (S-4)."""
+    if not specialists:
+        return set()
+    params = {"start": start, "end": end, "specialists": list(specialists)}
+    return {row[0] for row in run(Q_SESSIONS_BETWEEN, params, scoped=True)}

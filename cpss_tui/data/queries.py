@@ -55,6 +55,7 @@ from cpss_tui.data.models import (
     Intervention,
     Member,
     Note,
+    NoteDraft,
     Pcp,
     Staff,
     SupervisionSession,
@@ -361,6 +362,33 @@ def staff_facts() -> Select[Any]:
     ).order_by(Staff.id)
 
 
+def drafts_of(scoped: bool) -> Select[Any]:
+    """The unsigned note drafts of the staff in `specialists` (N-2): a list is always given."""
+    if not scoped:
+        raise ValueError("drafts_of reads the drafts of listed staff only")
+    return (
+        select(NoteDraft.member_id, NoteDraft.staff_id, NoteDraft.updated_at)
+        .where(NoteDraft.staff_id.in_(_specialists()))
+        .order_by(NoteDraft.updated_at, NoteDraft.id)
+    )
+
+
+def sessions_between(scoped: bool) -> Select[Any]:
+    """Which of the `specialists` had a supervision session dated in [start, end] (S-4)."""
+    if not scoped:
+        raise ValueError("sessions_between reads the sessions of listed specialists only")
+    return (
+        select(SupervisionSession.specialist_id)
+        .where(
+            SupervisionSession.specialist_id.in_(_specialists()),
+            SupervisionSession.date >= _date("start"),
+            SupervisionSession.date <= _date("end"),
+        )
+        .distinct()
+        .order_by(SupervisionSession.specialist_id)
+    )
+
+
 def all_settings() -> Select[Any]:
     """Every setting as (key, JSON text)."""
     return select(AppSetting.key, AppSetting.value)
@@ -400,6 +428,8 @@ _SCOPED: dict[str, Callable[[bool], Select[Any]]] = {
     facts.Q_AUTHORIZATIONS_ON: authorizations_on,
     facts.Q_CURRENT_PCPS: current_pcps,
     facts.Q_CONCURRENT_SERVICES: concurrent_services,
+    facts.Q_DRAFTS: drafts_of,
+    facts.Q_SESSIONS_BETWEEN: sessions_between,
 }
 
 

@@ -1,16 +1,17 @@
-"""Start-up's read of a specialist's home screen, without SQLAlchemy (issue "Fast at agency scale").
+"""Start-up's read of the first screen, without SQLAlchemy (issue "Fast at agency scale").
 
-Importing SQLAlchemy, SQLModel and the models is most of start-up's time. The home screen needs the user, the
-theme and the caseload: a dozen SELECTs. This module runs exactly those statements, compiled ahead of time from
-`data.queries` (`data/start_sql.py`), through the standard library's sqlite3 in one read transaction, and
-evaluates them with the same code every other path uses (`services.status.caseload_from`). The CLI starts it
+Importing SQLAlchemy, SQLModel and the models is most of start-up's time. A specialist's home screen needs the
+user, the theme and the caseload; a supervisor's due board the same for the supervised caseloads, plus drafts
+and supervision sessions: a dozen SELECTs. This module runs exactly those statements, compiled ahead of time
+from `data.queries` (`data/start_sql.py`), through the standard library's sqlite3 in one read transaction, and
+evaluates them with the same code every other path uses (`services.status.caseload_from`,
+`services.board.board_read`). The CLI starts it
 in a thread before Textual is even imported; the full data layer opens meanwhile and takes over (the home
 screen reloads through it, and every write goes through it).
 
 It declines (returns None) rather than guess whenever it does not apply: no file, an encrypted file (the
 passphrase path opens through SQLCipher), a schema other than the one the SQL was compiled for, no current
-user or a supervisor (whose first screen is the due board), payer unit policies other than the compiled ones,
-or any error at all. The full open that follows then does everything, and says in words what went wrong.
+user, payer unit policies other than the compiled ones, or any error at all. The full open that follows then does everything, and says in words what went wrong.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +29,7 @@ from cpss_tui.data import facts, start_sql
 from cpss_tui.data.facts import StaffView, UnitPolicy
 from cpss_tui.data.setting_values import CURRENT_STAFF_KEY, THEME_KEY, agency_settings_from, decode
 from cpss_tui.rules.weeks import today_in
+from cpss_tui.services.board import Obligation, board_read
 from cpss_tui.services.status import Caseload, caseload_from
 
 # SQLAlchemy's SQLite DATE result processor reads dates with this pattern (sqlalchemy.dialects.sqlite.DATE).
@@ -38,12 +40,14 @@ BUSY_TIMEOUT_S = 5.0
 
 @dataclass(frozen=True)
 class StartRead:
-    """What the home screen shows first: whose it is, in which theme, as of which day, and the caseload."""
+    """What the first screen shows: whose it is, in which theme, as of which day, and a specialist's caseload
+    or a supervisor's due board (one of the two)."""
 
     user: StaffView
     theme: str | None
     as_of: date
-    caseload: Caseload
+    caseload: Caseload | None
+    board: list[Obligation] | None = None
 
 
 class NotCompiled(Exception):
@@ -63,7 +67,15 @@ def _to_bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
-_CONVERT = {"date": _to_date, "bool": _to_bool}
+def _to_utc_datetime(value: Any) -> datetime | None:
+    """What SQLAlchemy's SQLite DATETIME (fromisoformat) and SQLModel's UTCDateTime (UTC when naive) give."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
+
+
+_CONVERT = {"date": _to_date, "bool": _to_bool, "utc_datetime": _to_utc_datetime}
 
 
 class SqliteRunner:
@@ -133,9 +145,11 @@ def _read(run: SqliteRunner, as_of: date | None) -> StartRead | None:
     values = decode(run(facts.Q_SETTINGS, {}))
     staff_id = values.get(CURRENT_STAFF_KEY)
     user = facts.staff_view(run, staff_id) if isinstance(staff_id, str) else None
-    if user is None or user.role != "specialist":
+    if user is None or user.role not in ("specialist", "supervisor"):
         return None
     day = as_of or today_in(agency_settings_from(values).timezone)
-    caseload = caseload_from(values, day, run, user.id)
     theme = values.get(THEME_KEY)
-    return StartRead(user, theme if isinstance(theme, str) else None, day, caseload)
+    chosen = theme if isinstance(theme, str) else None
+    if user.role == "supervisor":
+        return StartRead(user, chosen, day, None, board_read(values, day, run, user.id, datetime.now(UTC)))
+    return StartRead(user, chosen, day, caseload_from(values, day, run, user.id))

@@ -74,6 +74,13 @@ STATEMENTS: dict[str, dict[str, Any]] = {'authorizations_on:caseload': {'columns
                                   'FROM member \n'
                                   'WHERE member.specialist_id IN (__[POSTCOMPILE_specialists])) ORDER BY '
                                   'pcp.member_id, pcp.effective, pcp.id'},
+ 'drafts_of:caseload': {'columns': (None, None, 'utc_datetime'),
+                        'dates': (),
+                        'params': (('bind', 'specialists'),),
+                        'sql': 'SELECT note_draft.member_id, note_draft.staff_id, note_draft.updated_at \n'
+                               'FROM note_draft \n'
+                               'WHERE note_draft.staff_id IN (__[POSTCOMPILE_specialists]) ORDER BY '
+                               'note_draft.updated_at, note_draft.id'},
  'member_facts:caseload': {'columns': (None,
                                        None,
                                        None,
@@ -194,6 +201,15 @@ STATEMENTS: dict[str, dict[str, Any]] = {'authorizations_on:caseload': {'columns
                          'dates': (),
                          'params': (),
                          'sql': 'SELECT version_num \nFROM alembic_version'},
+ 'sessions_between:caseload': {'columns': (None,),
+                               'dates': ('start', 'end'),
+                               'params': (('bind', 'specialists'), ('bind', 'start'), ('bind', 'end')),
+                               'sql': 'SELECT DISTINCT supervision_session.specialist_id \n'
+                                      'FROM supervision_session \n'
+                                      'WHERE supervision_session.specialist_id IN '
+                                      '(__[POSTCOMPILE_specialists]) AND supervision_session.date >= ? AND '
+                                      'supervision_session.date <= ? ORDER BY '
+                                      'supervision_session.specialist_id'},
  'settings:all': {'columns': (None, None),
                   'dates': (),
                   'params': (),

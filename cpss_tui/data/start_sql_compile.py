@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Float, Integer, String, TypeDecorator, column, literal, select
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.sql.sqltypes import NullType
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from cpss_tui.data import facts, queries
 from cpss_tui.data.migrate import HEAD_REVISION
@@ -49,6 +50,8 @@ START_READS = (
     (facts.Q_CURRENT_PCPS, True),
     (facts.Q_CONCURRENT_SERVICES, True),
     (facts.Q_STAFF_FACTS, False),
+    (facts.Q_DRAFTS, True),  # a supervisor's due board (services.board.board_read)
+    (facts.Q_SESSIONS_BETWEEN, True),
 )
 
 
@@ -65,7 +68,10 @@ def _unwrap(sql_type: Any) -> Any:
 
 
 def _column_kind(sql_type: Any, dialect: Any) -> str | None:
-    """How start_read converts a result column: "date", "bool", or None (as SQLite returns it)."""
+    """How start_read converts a result column: "date", "bool", "utc_datetime", or None (as SQLite returns
+    it)."""
+    if isinstance(sql_type, UTCDateTime):  # SQLite DATETIME text, read as UTC (what UTCDateTime returns)
+        return "utc_datetime"
     sql_type = _unwrap(sql_type)
     if isinstance(sql_type, Date):
         return "date"

@@ -1,6 +1,6 @@
 """The supervisor's due board: every open obligation across the specialists they supervise, one row each.
 
-Built from one `compute_status` plus one small read for what it does not carry: unsigned note drafts older than a
+Built from one status evaluation of the supervised caseloads plus one small read for what it does not carry: unsigned note drafts older than a
 day (N-2) and which supervised specialists had a supervision session in the previous full week (S-4). No
 per-member query. Rows are plain dataclasses, sorted overdue first, then by due date (none last), kind, member.
 
@@ -18,16 +18,18 @@ Rows, and the rule each names:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
-from sqlmodel import col
-
-from cpss_tui.data.db import read_session
-from cpss_tui.data.models import NoteDraft, SupervisionSession
+from cpss_tui.data import facts
+from cpss_tui.data.facts import Runner
 from cpss_tui.rules.staffing import MAX_SPECIALISTS_PER_SUPERVISOR
-from cpss_tui.services.status import MemberStatus, StaffStatus, Status, compute_status
+from cpss_tui.services.status import MemberStatus, StaffStatus, Status, compute_status, evaluate
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 KINDS: tuple[tuple[str, str], ...] = (
     ("visit", "Visit"),
@@ -246,35 +248,39 @@ def board_from(
     return sorted(rows, key=sort_key)
 
 
+def board_read(
+    values: Mapping[str, Any], as_of: date, run: Runner, supervisor_id: str, now: datetime
+) -> list[Obligation]:
+    """The board of `supervisor_id` from decoded settings and a Runner (all reads in its one transaction):
+    the data layer's session (`due_board`) or, at start-up, the compiled reads of data/start_read.py.
+
+    Only the members of the supervised specialists are evaluated (staff figures and the program ratio still
+    cover everyone): on a 500-member agency a supervisor of ten specialists waits for a hundred members.
+    """
+    status = evaluate(dict(values), as_of, run, [*facts.supervised_by(run, supervisor_id), supervisor_id])
+    supervised = [s.id for s in status.staff if s.supervisor_id == supervisor_id and s.role == "specialist"]
+    cutoff = now - timedelta(days=1)
+    drafts = [
+        DraftFact(d.member_id, d.staff_id, d.updated_at)
+        for d in facts.drafts_of(run, [*supervised, supervisor_id])
+        if d.updated_at < cutoff
+    ]
+    previous_start = status.week.start - timedelta(days=7)
+    had_session = facts.sessions_between(run, previous_start, status.week.start - timedelta(days=1), supervised)
+    return board_from(status, supervisor_id, drafts, had_session)
+
+
 def due_board(
     engine: Engine, as_of: date, supervisor_id: str, now: datetime | None = None
 ) -> list[Obligation]:
     """Every open obligation across the specialists `supervisor_id` supervises (and the supervisor's own)."""
-    status = compute_status(engine, as_of)
-    supervised = [s.id for s in status.staff if s.supervisor_id == supervisor_id and s.role == "specialist"]
-    scope = [*supervised, supervisor_id]
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=1)
-    previous_start = status.week.start - timedelta(days=7)
-    previous_end = status.week.start - timedelta(days=1)
+    from cpss_tui.data import settings
+    from cpss_tui.data.db import read_session
+    from cpss_tui.data.queries import SessionRunner
+
+    values = settings.get_all(engine)
     with read_session(engine) as session:
-        draft_rows = session.execute(
-            select(col(NoteDraft.member_id), col(NoteDraft.staff_id), col(NoteDraft.updated_at)).where(
-                col(NoteDraft.staff_id).in_(scope), col(NoteDraft.updated_at) < cutoff
-            )
-        ).all()
-        had_session = set(
-            session.scalars(
-                select(col(SupervisionSession.specialist_id))
-                .where(
-                    col(SupervisionSession.specialist_id).in_(supervised),
-                    col(SupervisionSession.date) >= previous_start,
-                    col(SupervisionSession.date) <= previous_end,
-                )
-                .distinct()
-            )
-        )
-    drafts = [DraftFact(r.member_id, r.staff_id, r.updated_at) for r in draft_rows]
-    return board_from(status, supervisor_id, drafts, had_session)
+        return board_read(values, as_of, SessionRunner(session), supervisor_id, now or datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -340,5 +346,6 @@ def staffing_from(status: Status, supervisor_id: str) -> Staffing:
 
 
 def load_staffing(engine: Engine, as_of: date, supervisor_id: str) -> Staffing:
-    """compute_status, narrowed to the staffing panel."""
-    return staffing_from(compute_status(engine, as_of), supervisor_id)
+    """compute_status, narrowed to the staffing panel: staff figures and the program ratio, which cover
+    everyone whatever the scope, so no member of anyone's caseload is evaluated (the supervisor has none)."""
+    return staffing_from(compute_status(engine, as_of, [supervisor_id]), supervisor_id)

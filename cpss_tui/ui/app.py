@@ -221,15 +221,21 @@ class CpssApp(App[None]):
         self._open()
 
     def _show_quick_home(self, start: StartRead) -> None:
-        """The specialist's home screen from the quick read (data/start_read.py) as the very first screen;
-        keys that need the database wait for it (under a second), searching the rows works at once."""
-        from cpss_tui.ui.screens.home import HomeScreen
-
+        """The specialist's home screen, or the supervisor's due board, from the quick read
+        (data/start_read.py) as the very first screen; keys that need the database wait for it (under a
+        second), searching and filtering the rows work at once."""
         self.theme = start.theme or "textual-dark"
         self.user = start.user
         self.sub_title = f"{start.user.name}, {start.user.credentials}".strip(", ")
         self._quick_home = True
-        self.push_screen(HomeScreen(start.caseload))
+        if start.board is not None:  # a supervisor
+            from cpss_tui.ui.screens.due_board import DueBoard
+
+            self.push_screen(DueBoard(start.board, start.as_of))
+        else:
+            from cpss_tui.ui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen(start.caseload))
         self.call_after_refresh(self._quick_painted.set)
 
     @staticmethod
@@ -296,6 +302,7 @@ class CpssApp(App[None]):
         self.exit(return_code=2)
 
     def _begin(self, started: _Started) -> None:
+        from cpss_tui.ui.screens.due_board import DueBoard
         from cpss_tui.ui.screens.home import HomeScreen
 
         gc_pause.resume()  # start-up is over (cli.tui_app paused the collector)
@@ -304,7 +311,7 @@ class CpssApp(App[None]):
         quick_home, self._quick_home = self._quick_home, False
         same_user = started.user is not None and self.user is not None and started.user.id == self.user.id
         self.user = started.user
-        if quick_home and same_user and isinstance(self.screen, HomeScreen):
+        if quick_home and same_user and isinstance(self.screen, HomeScreen | DueBoard):
             # The quick read's screen stays; it reloads through the data layer (the returned-notes band too).
             self.screen.action_refresh()
             self.screen.run_pending()

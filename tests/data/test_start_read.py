@@ -7,18 +7,19 @@ import json
 import sqlite3
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 
 from cpss_tui.data import settings, start_sql, start_sql_compile
-from cpss_tui.data.db import read_session
+from cpss_tui.data.db import read_session, write_session
 from cpss_tui.data.demo import generate
-from cpss_tui.data.models import Staff
+from cpss_tui.data.models import Member, NoteDraft, Staff
 from cpss_tui.data.setting_values import PROFILE_PREFIX
 from cpss_tui.data.start_read import read_start
+from cpss_tui.services.board import due_board
 from cpss_tui.services.staff import set_current_user
 from cpss_tui.services.status import load_caseload
 
@@ -69,6 +70,37 @@ def test_both_paths_read_the_same_caseload_for_every_specialist_and_date(
     assert compared >= 2 * len(days)
 
 
+def test_both_paths_read_the_same_due_board_for_each_supervisor_and_date(
+    demo: tuple[Engine, Path, list[str], str],
+) -> None:
+    """A supervisor's first screen: the board of the supervised caseloads only, stale drafts (N-2, the one
+    DATETIME column the quick read converts) and last week's supervision sessions (S-4); two supervisors."""
+    engine, path, specialists, supervisor = demo
+    now = datetime.now(UTC)
+    with write_session(engine) as session:
+        session.add(Staff(id="sup2", name="Second Supervisor", role="supervisor", credentials="LCSW"))
+        session.flush()
+        moved = session.get(Staff, specialists[0])
+        assert moved is not None
+        moved.supervisor_id = "sup2"
+        member = session.scalars(select(Member.id).where(Member.specialist_id == specialists[1])).first()
+        assert member is not None
+        session.add(NoteDraft(member_id=member, staff_id=specialists[1], updated_at=now - timedelta(days=2)))
+        session.add(NoteDraft(member_id=member, staff_id=specialists[1], updated_at=now - timedelta(hours=1)))
+    days = [AS_OF - timedelta(days=n) for n in range(0, 63, 9)] + [date(2026, 3, 8), date(2026, 11, 1)]
+    for staff_id in (supervisor, "sup2"):
+        set_current_user(engine, staff_id)
+        for day in days:
+            quick = read_start(path, day)
+            assert quick is not None and quick.user.id == staff_id and quick.caseload is None, (staff_id, day)
+            assert quick.board == due_board(engine, day, staff_id), (staff_id, day)
+    set_current_user(engine, supervisor)
+    board = read_start(path, AS_OF)
+    assert board is not None and board.board is not None
+    assert [o.member_id for o in board.board if o.kind == "draft"] == [member]  # the stale one only
+    assert board.board and all(o.specialist_id != specialists[0] for o in board.board)
+
+
 def test_today_and_theme_come_from_the_settings(demo: tuple[Engine, Path, list[str], str]) -> None:
     engine, path, specialists, _ = demo
     set_current_user(engine, specialists[0])
@@ -79,9 +111,7 @@ def test_today_and_theme_come_from_the_settings(demo: tuple[Engine, Path, list[s
 
 
 def test_declines_where_it_does_not_apply(demo: tuple[Engine, Path, list[str], str], tmp_path: Path) -> None:
-    engine, path, specialists, supervisor = demo
-    set_current_user(engine, supervisor)
-    assert read_start(path, AS_OF) is None  # a supervisor's first screen is the due board
+    engine, path, specialists, _ = demo
     set_current_user(engine, specialists[0])
     assert read_start(path, AS_OF) is not None
     assert read_start(tmp_path / "missing.db", AS_OF) is None

@@ -218,3 +218,32 @@ def test_staffing_figures_S1_S2_S3(demo: Engine) -> None:
     ]
     assert data.members_per_fte == 10.0 and data.program_fte == 2.5
     assert (data.span, data.max_span, data.over_span) == (3, 8, False)
+
+
+def test_board_evaluates_only_the_supervised_caseloads_and_says_what_the_agency_status_says(
+    demo: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """due_board evaluates the members of the supervisor's specialists only (issue "Fast at agency scale");
+    with two supervisors, on dates across weeks and visit windows, each board is the one an evaluation of the
+    whole agency gives."""
+    from cpss_tui.services import status as status_module
+
+    first = _supervisor(demo)
+    moved = _a_specialist(demo)
+    with write_session(demo) as session:
+        session.add(Staff(id="sup2", name="Second Supervisor", role="supervisor", credentials="LCSW"))
+        session.flush()
+        specialist = session.get(Staff, moved)
+        assert specialist is not None
+        specialist.supervisor_id = "sup2"
+    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    days = [AS_OF - timedelta(days=n) for n in (0, 5, 13, 30, 61)]
+    scoped = {(d, s): due_board(demo, d, s, now=now) for d in days for s in (first, "sup2")}
+    evaluate = status_module.evaluate
+    monkeypatch.setattr(
+        status_module, "evaluate", lambda values, as_of, run, specialists=None: evaluate(values, as_of, run)
+    )
+    for (day, supervisor), rows in scoped.items():
+        assert rows == due_board(demo, day, supervisor, now=now), (day, supervisor)
+    assert {o.specialist_id for o in scoped[(AS_OF, "sup2")] if o.member_id} == {moved}
+    assert moved not in {o.specialist_id for o in scoped[(AS_OF, first)]}

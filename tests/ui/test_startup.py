@@ -12,11 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from cpss_tui import gc_pause
 from cpss_tui.cli import tui_app
+from cpss_tui.data.db import read_session
+from cpss_tui.data.models import Staff
+from cpss_tui.services.staff import set_current_user
 from cpss_tui.ui.app import CpssApp, Opening
+from cpss_tui.ui.screens.due_board import DueBoard
 from cpss_tui.ui.screens.home import HomeScreen
 from tests.ui.conftest import AS_OF
 from tests.ui.helpers import settle
@@ -96,6 +100,38 @@ async def test_quick_read_puts_the_home_screen_up_before_the_database_opens(demo
         assert gc.isenabled() and not gc_pause.paused()  # back on, with start-up's objects frozen
         assert [m.id for m in home.shown] == quick_rows
         assert type(app.screen).__name__ == "NoteForm"  # the key ran once the database was open
+    assert app.failure is None and app.crash_message is None
+
+
+async def test_quick_read_puts_a_supervisors_due_board_up_before_the_database_opens(
+    demo_engine: Engine,
+) -> None:
+    """A supervisor's first screen, the due board, comes from the quick read too; a key that needs the
+    database (f: staffing) waits for it, then the board reloads through the data layer with the same rows."""
+    with read_session(demo_engine) as session:
+        supervisor = session.scalars(select(Staff.id).where(Staff.role == "supervisor")).one()
+    set_current_user(demo_engine, supervisor)
+    path = _db_file(demo_engine)
+    demo_engine.dispose()
+    app = tui_app(path, AS_OF)
+    gate = _hold_open(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, DueBoard)
+        assert board.shown, "the quick read's obligations are on screen"
+        assert not app.ready
+        quick_rows = list(board.shown)
+        await pilot.press("f")  # remembered while the database opens
+        await pilot.pause()
+        assert app.screen is board
+        gate.set()
+        await settle(pilot)
+        assert app.ready
+        assert type(app.screen).__name__ == "StaffingPanel"  # the key ran once the database was open
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is board and board.shown == quick_rows
     assert app.failure is None and app.crash_message is None
 
 

@@ -8,6 +8,7 @@ after a save the board reloads and the resolved row is gone.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -111,14 +112,20 @@ class DueBoard(Screen[None]):
     class Loaded(Message):
         """The board finished loading in a worker."""
 
-        def __init__(self, rows: list[Obligation]) -> None:
+        def __init__(self, rows: list[Obligation], as_of: date) -> None:
             super().__init__()
             self.rows = rows
+            self.as_of = as_of
 
-    def __init__(self) -> None:
+    def __init__(self, initial: list[Obligation] | None = None, as_of: date | None = None) -> None:
+        """`initial` (with its `as_of`): the rows of the quick read at start-up (data/start_read.py), shown
+        before the database is open; the board reloads through the data layer once it is."""
         super().__init__()
+        self._initial = (initial, as_of) if initial is not None and as_of is not None else None
+        self._pending: str | None = None  # a key pressed before the database was open
         self.rows: list[Obligation] = []
         self.shown: list[Obligation] = []
+        self.as_of: date | None = None
 
     @property
     def cpss(self) -> CpssApp:
@@ -139,7 +146,9 @@ class DueBoard(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#board", DataTable).focus()
-        self.action_refresh()
+        if self._initial is not None:
+            self._show(self.Loaded(*self._initial))
+        # No load here: ScreenResume follows the first mount too, and loads once.
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
@@ -147,16 +156,32 @@ class DueBoard(Screen[None]):
     def action_refresh(self) -> None:
         self._load()
 
+    def _ready_for(self, action: str) -> bool:
+        """Until the database is open (the quick-read board), remember the key and run it once it is."""
+        if self.cpss.ready:
+            return True
+        self._pending = action
+        self.notify("Opening the database… this runs in a moment.", timeout=2)
+        return False
+
+    def run_pending(self) -> None:
+        """The database is open: run the key pressed while it was opening, if any."""
+        action, self._pending = self._pending, None
+        if action is not None:
+            getattr(self, f"action_{action}")()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="board-load")
     def _load(self) -> None:
         app = self.cpss
-        if app.user is None:
-            return
-        self.post_message(self.Loaded(due_board(app.engine, app.as_of, app.user.id)))
+        if app.user is None or not app.ready:
+            return  # the quick read's rows are shown; the app reloads once the database is open
+        as_of = app.as_of
+        self.post_message(self.Loaded(due_board(app.engine, as_of, app.user.id), as_of))
 
     @on(Loaded)
     def _show(self, message: Loaded) -> None:
         self.rows = message.rows
+        self.as_of = message.as_of
         specialists = sorted({(o.specialist_name, o.specialist_id) for o in self.rows})
         select = self.query_one("#specialist-filter", Select)
         current = select.value
@@ -185,7 +210,7 @@ class DueBoard(Screen[None]):
         rest = len(self.shown) - overdue - soon
         narrowed = f" (of {len(self.rows)})" if len(self.shown) != len(self.rows) else ""
         self.query_one("#board-summary", Static).update(
-            f"Due board · as of {self.cpss.as_of:%Y-%m-%d} · {len(self.shown)} open{narrowed}: "
+            f"Due board · as of {self.as_of:%Y-%m-%d} · {len(self.shown)} open{narrowed}: "
             f"{overdue} overdue, {soon} due soon, {rest} open"
         )
         table.clear()
@@ -233,6 +258,8 @@ class DueBoard(Screen[None]):
         self.action_open_row()
 
     def action_open_row(self) -> None:
+        if not self._ready_for("open_row"):
+            return
         o = self.highlighted()
         if o is None:
             return
@@ -246,6 +273,8 @@ class DueBoard(Screen[None]):
             self.notify(o.text, title=o.rule)
 
     def action_record_visit(self) -> None:
+        if not self._ready_for("record_visit"):
+            return
         o = self.highlighted()
         if o is None or o.member_id is None:
             self.notify("Highlight a member's row to record a visit.", severity="warning")
@@ -257,6 +286,8 @@ class DueBoard(Screen[None]):
         )
 
     def action_record_supervision(self) -> None:
+        if not self._ready_for("record_supervision"):
+            return
         o = self.highlighted()
         user = self.cpss.user
         if o is None or user is None or o.specialist_id == user.id:
@@ -269,16 +300,22 @@ class DueBoard(Screen[None]):
         )
 
     def action_review_queue(self) -> None:
+        if not self._ready_for("review_queue"):
+            return
         from cpss_tui.ui.screens.review_queue import ReviewQueue
 
         self.app.push_screen(ReviewQueue())
 
     def action_merge(self) -> None:
+        if not self._ready_for("merge"):
+            return
         from cpss_tui.ui.screens.merge_preview import ImportPicker
 
         self.app.push_screen(ImportPicker())
 
     def action_specialist_units(self) -> None:
+        if not self._ready_for("specialist_units"):
+            return
         o = self.highlighted()
         if o is None:
             self.notify("Highlight a row of one of your specialists.", severity="warning")
@@ -288,6 +325,8 @@ class DueBoard(Screen[None]):
         self.app.push_screen(SpecialistUnitsScreen(o.specialist_id, o.specialist_name))
 
     def action_staffing(self) -> None:
+        if not self._ready_for("staffing"):
+            return
         from cpss_tui.ui.screens.staffing import StaffingPanel
 
         self.app.push_screen(StaffingPanel())
