@@ -228,8 +228,10 @@ class Note(Timestamped, table=True):
             "consent IS NULL OR consent IN ('verbal', 'written') OR consent LIKE 'not-obtained:%'",
             name="consent_vocab",
         ),
-        # Covering for "last direct contact before as_of" (C-4) and the week's direct contacts (C-3).
-        Index(None, "member_id", "date", "contact_type"),
+        # Covering for "last direct contact before as_of" (C-4) and the week's direct contacts (C-3), and for
+        # the units of a member's notes in a date range (U-6 reads the gaps between authorizations: minutes,
+        # billable and the reason they are not come from the index, not from the rows). Migration 0006.
+        Index(None, "member_id", "date", "contact_type", "minutes", "billable", "nonbillable_reason"),
         Index(None, "staff_id", "date"),  # N-6 overlap check, per-specialist reports
         Index(None, "date"),  # a week's or a period's notes across members (units, billing)
     )

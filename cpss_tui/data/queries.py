@@ -2,7 +2,7 @@
 
 Design rule (issue "Fast at agency scale"): the number of statements is fixed, and each statement's cost grows
 with the number of members, not with years of history. Per-member facts are correlated scalar subqueries that
-each probe an index (note: member_id, date, contact_type; attempt: member_id, on_date; supervisor_visit:
+each probe an index (note: member_id, date, contact_type, ...; attempt: member_id, on_date; supervisor_visit:
 member_id, date), so a member with five years of notes costs what a member with five weeks costs. The U-6
 "unauthorized over the whole history" figure reads only the notes dated outside every authorization (a range
 probe per gap between authorizations), inside SQL as one aggregate, never as Python objects; where the payer's

@@ -6,7 +6,7 @@ The start-up reads compiled for SQLite (see start_sql_compile.py for why and wha
 from typing import Any
 
 # The schema the statements were compiled against: start_read reads nothing from another.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 # The payers' unit policies (rounding, non-billable contact types) the U-6 statement was compiled with.
 POLICIES: dict[str, Any] = {'ct-waiver': ['floor', ['audio-only', 'collateral']],
