@@ -302,8 +302,7 @@ class CpssApp(App[None]):
         self.exit(return_code=2)
 
     def _begin(self, started: _Started) -> None:
-        from cpss_tui.ui.screens.due_board import DueBoard
-        from cpss_tui.ui.screens.home import HomeScreen
+        from cpss_tui.ui.screens.first_screen import FirstScreen
 
         gc_pause.resume()  # start-up is over (cli.tui_app paused the collector)
         self._engine = started.engine
@@ -311,7 +310,7 @@ class CpssApp(App[None]):
         quick_home, self._quick_home = self._quick_home, False
         same_user = started.user is not None and self.user is not None and started.user.id == self.user.id
         self.user = started.user
-        if quick_home and same_user and isinstance(self.screen, HomeScreen | DueBoard):
+        if quick_home and same_user and isinstance(self.screen, FirstScreen):
             # The quick read's screen stays; it reloads through the data layer (the returned-notes band too).
             self.screen.action_refresh()
             self.screen.run_pending()

@@ -9,7 +9,6 @@ after a save the board reloads and the resolved row is gone.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -17,13 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from cpss_tui.services.board import KIND_LABELS, KINDS, Obligation, due_board
-
-if TYPE_CHECKING:
-    from cpss_tui.ui.app import CpssApp
+from cpss_tui.ui.screens.first_screen import FirstScreen
 
 STATE_STYLES = {
     "overdue": ("OVERDUE", "bold red"),
@@ -50,7 +46,7 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class DueBoard(Screen[None]):
+class DueBoard(FirstScreen):
     """What is due across the specialists a supervisor supervises."""
 
     AUTO_FOCUS = "#board"
@@ -122,14 +118,9 @@ class DueBoard(Screen[None]):
         before the database is open; the board reloads through the data layer once it is."""
         super().__init__()
         self._initial = (initial, as_of) if initial is not None and as_of is not None else None
-        self._pending: str | None = None  # a key pressed before the database was open
         self.rows: list[Obligation] = []
         self.shown: list[Obligation] = []
         self.as_of: date | None = None
-
-    @property
-    def cpss(self) -> CpssApp:
-        return cast("CpssApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -155,20 +146,6 @@ class DueBoard(Screen[None]):
 
     def action_refresh(self) -> None:
         self._load()
-
-    def _ready_for(self, action: str) -> bool:
-        """Until the database is open (the quick-read board), remember the key and run it once it is."""
-        if self.cpss.ready:
-            return True
-        self._pending = action
-        self.notify("Opening the database… this runs in a moment.", timeout=2)
-        return False
-
-    def run_pending(self) -> None:
-        """The database is open: run the key pressed while it was opening, if any."""
-        action, self._pending = self._pending, None
-        if action is not None:
-            getattr(self, f"action_{action}")()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="board-load")
     def _load(self) -> None:

@@ -7,22 +7,21 @@ summary counts the notes the supervisor returned (issue 5 item 4); `t` lists the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from cpss_tui.services.status import Caseload, MemberStatus, load_caseload
+from cpss_tui.ui.screens.first_screen import FirstScreen
 from cpss_tui.ui.widgets.states import pcp_label, short_date, units_label, visit_label, week_label
 
 if TYPE_CHECKING:
     from cpss_tui.services.review import ReturnedNote
-    from cpss_tui.ui.app import CpssApp
 
 # Fixed widths (label, key, width) that fit 80 columns without cell padding: the layout never jumps as rows
 # arrive, and every state word fits ("!ATTEMPTED", "11-18 OVERDUE", "REVIEW LATE").
@@ -40,7 +39,7 @@ COLUMNS = (
 )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(FirstScreen):
     """The specialist's week at a glance."""
 
     AUTO_FOCUS = "#caseload"
@@ -103,16 +102,11 @@ class HomeScreen(Screen[None]):
     def __init__(self, initial: Caseload | None = None) -> None:
         super().__init__()
         self._initial = initial
-        self._pending: str | None = None  # a key pressed before the database was open (quick read)
         self.caseload: Caseload | None = None
         self.shown: list[MemberStatus] = []
         self._filled_from: Caseload | None = None
         self._filter_timer: Timer | None = None
         self.returns: list[ReturnedNote] = []
-
-    @property
-    def cpss(self) -> CpssApp:
-        return cast("CpssApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,20 +135,6 @@ class HomeScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self._load()
-
-    def _ready_for(self, action: str) -> bool:
-        """Until the database is open (the quick-read home screen), remember the key and run it once it is."""
-        if self.cpss.ready:
-            return True
-        self._pending = action
-        self.notify("Opening the database… this runs in a moment.", timeout=2)
-        return False
-
-    def run_pending(self) -> None:
-        """The database is open: run the key pressed while it was opening, if any."""
-        action, self._pending = self._pending, None
-        if action is not None:
-            getattr(self, f"action_{action}")()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-load")
     def _load(self) -> None:
