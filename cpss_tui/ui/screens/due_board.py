@@ -187,7 +187,7 @@ class DueBoard(FirstScreen):
         rest = len(self.shown) - overdue - soon
         narrowed = f" (of {len(self.rows)})" if len(self.shown) != len(self.rows) else ""
         self.query_one("#board-summary", Static).update(
-            f"Due board · as of {self.as_of:%Y-%m-%d} · {len(self.shown)} open{narrowed}: "
+            f"Due board · as of {self.as_of.isoformat() if self.as_of else '…'} · {len(self.shown)} open{narrowed}: "
             f"{overdue} overdue, {soon} due soon, {rest} open"
         )
         table.clear()
