@@ -240,6 +240,10 @@ def busiest_twelve_months(
     return best
 
 
+# U-5: the years an authorization date can fall in; anything else is a typo (the same bound as a note's date).
+AUTHORIZATION_YEARS = (1900, 2199)
+
+
 def validate_authorization(
     start: date,
     end: date,
@@ -254,6 +258,13 @@ def validate_authorization(
     job).
     """
     limits = profile or PROFILES["nc-medicaid"]
+    implausible = [
+        Problem("U-5", name, f"{day} is not an authorization date: check the year (U-5).")
+        for name, day in (("start", start), ("end", end))
+        if not AUTHORIZATION_YEARS[0] <= day.year <= AUTHORIZATION_YEARS[1]
+    ]
+    if implausible:  # a typo like 0001 or 9999; the 12-month windows below are not even defined near those
+        return implausible
     if end < start:
         return [Problem("U-5", "end", f"The end date {end} is before the start date {start} (U-5).")]
     problems: list[Problem] = []

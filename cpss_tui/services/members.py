@@ -659,11 +659,9 @@ def add_authorization(
                 (a.start_date, a.end_date)
                 for a in session.scalars(select(Authorization).where(Authorization.member_id == member_id))
             ]
-            limits = [
-                p
-                for p in unit_rules.validate_authorization(first, last, existing, profiles[member.payer])
-                if p.rule == "U-7"
-            ]
+            checked = unit_rules.validate_authorization(first, last, existing, profiles[member.payer])
+            problems += [p for p in checked if p.rule != "U-7"]  # a year that is a typo: never overridden
+            limits = [p for p in checked if p.rule == "U-7"]
         if limits:
             staff = session.get(Staff, actor)
             if not reason:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpss_tui.rules.profiles import PROFILES, profile_with_overrides
 from cpss_tui.rules.units import (
@@ -173,6 +175,37 @@ def test_u7_authorization_of_90_days_accepted_91_refused() -> None:
 
 def test_u5_end_before_start_refused() -> None:
     assert [p.rule for p in validate_authorization(date(2026, 9, 2), date(2026, 9, 1))] == ["U-5"]
+
+
+@given(
+    start=st.dates(min_value=date.min, max_value=date.max),
+    end=st.dates(min_value=date.min, max_value=date.max),
+    existing=st.lists(
+        st.tuples(st.dates(date(2024, 1, 1), date(2027, 1, 1)), st.integers(0, 120)).map(
+            lambda t: (t[0], t[0] + timedelta(days=t[1]))
+        ),
+        max_size=3,
+    ),
+)
+@settings(max_examples=200, deadline=None)
+def test_u5_u7_any_dates_get_problems_with_fields_never_an_exception(
+    start: date, end: date, existing: list[tuple[date, date]]
+) -> None:
+    """Found by the form fuzzer: a start of 0001-01-01 overflowed the 12-month windows. A year outside
+    1900..2199 is a typo, refused by U-5 naming the field, before any window is computed."""
+    problems = validate_authorization(start, end, existing)
+    assert all(p.rule in ("U-5", "U-7") and p.field in ("start", "end") for p in problems)
+    if not 1900 <= start.year <= 2199:
+        assert any(p.rule == "U-5" and p.field == "start" and "check the year" in p.message for p in problems)
+
+
+def test_u5_a_year_that_is_a_typo_is_refused() -> None:
+    problems = validate_authorization(date(1, 1, 1), date(2026, 12, 15))
+    assert [(p.rule, p.field) for p in problems] == [("U-5", "start")]
+    assert [(p.rule, p.field) for p in validate_authorization(date(2026, 9, 1), date(9999, 12, 31))] == [
+        ("U-5", "end")
+    ]
+    assert validate_authorization(date(1900, 1, 1), date(1900, 3, 1)) == []
 
 
 def test_u7_180_days_in_12_months_ok_181_refused() -> None:

@@ -314,6 +314,30 @@ def test_U5_authorization_fields_refused(engine: Engine) -> None:
         _auth(engine, dana, member_id, date(2026, 9, 1), 30, units=-1)
 
 
+def test_U5_a_year_that_is_a_typo_is_refused_even_with_an_override(engine: Engine) -> None:
+    """Found by the form fuzzer (start 0001-01-01 raised OverflowError): refused, naming the field, and no
+    supervisor's override reason makes a typo a record."""
+    supervisor = _staff(engine, "Pat Lee", role="supervisor", fte=None)
+    dana = _staff(engine, "Dana Reyes")
+    member_id = _intake(engine, dana).member_id
+    for actor, reason in ((dana, None), (supervisor, "Payer letter 2026-08")):
+        with pytest.raises(RecordRefused) as excinfo:
+            members.add_authorization(
+                engine,
+                actor,
+                member_id=member_id,
+                number="PA-1",
+                start="0001-01-01",
+                end="2026-12-15",
+                units="120",
+                override_reason=reason,
+                as_of=AS_OF,
+            )
+        assert ("U-5", "start") in {(p.rule, p.field) for p in excinfo.value.problems}
+    with read_session(engine) as session:
+        assert session.scalars(select(Authorization)).all() == []
+
+
 # --- discharge (M-3) ------------------------------------------------------------------------------------------------
 
 
