@@ -1,8 +1,8 @@
 """The supervisor's due board: every open obligation across the specialists they supervise, one row each.
 
-Built from one status evaluation of the supervised caseloads plus one small read for what it does not carry: unsigned note drafts older than a
-day (N-2) and which supervised specialists had a supervision session in the previous full week (S-4). No
-per-member query. Rows are plain dataclasses, sorted overdue first, then by due date (none last), kind, member.
+Built from one status evaluation of the supervised caseloads plus two small reads for what it does not carry:
+unsigned note drafts older than a day (N-2) and which supervised specialists had a supervision session in the
+previous full week (S-4). No per-member query. Rows are plain dataclasses, sorted overdue first, then by due date (none last), kind, member.
 
 Rows, and the rule each names:
 - `visit`        V-2..V-5 supervisor face-to-face visit overdue or due soon (due = the V-4 due date).
