@@ -60,15 +60,6 @@ class Obligation:
     text: str
 
 
-@dataclass(frozen=True)
-class DraftFact:
-    """An unsigned draft older than a day (N-2)."""
-
-    member_id: str
-    staff_id: str
-    updated_at: datetime
-
-
 def sort_key(o: Obligation) -> tuple[int, int, date, int, str]:
     """Overdue first, then by due date (None last), then kind, then member name."""
     return (
@@ -209,10 +200,11 @@ def _staff_obligations(
 def board_from(
     status: Status,
     supervisor_id: str,
-    drafts: list[DraftFact],
+    drafts: list[facts.DraftRow],
     supervised_previous_week: set[str],
 ) -> list[Obligation]:
-    """The board's rows from a computed status and the two extra facts (pure; sorted)."""
+    """The board's rows from a computed status and the two extra facts (pure; sorted): `drafts` are the
+    unsigned drafts older than a day (N-2)."""
     staff_by_id = {s.id: s for s in status.staff}
     specialists = [s for s in status.staff if s.supervisor_id == supervisor_id and s.role == "specialist"]
     scope = {s.id for s in specialists} | {supervisor_id}
@@ -260,11 +252,7 @@ def board_read(
     status = evaluate(dict(values), as_of, run, [*facts.supervised_by(run, supervisor_id), supervisor_id])
     supervised = [s.id for s in status.staff if s.supervisor_id == supervisor_id and s.role == "specialist"]
     cutoff = now - timedelta(days=1)
-    drafts = [
-        DraftFact(d.member_id, d.staff_id, d.updated_at)
-        for d in facts.drafts_of(run, [*supervised, supervisor_id])
-        if d.updated_at < cutoff
-    ]
+    drafts = [d for d in facts.drafts_of(run, [*supervised, supervisor_id]) if d.updated_at < cutoff]
     previous_start = status.week.start - timedelta(days=7)
     had_session = facts.sessions_between(run, previous_start, status.week.start - timedelta(days=1), supervised)
     return board_from(status, supervisor_id, drafts, had_session)
